@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * Server configuration, validated once. Nothing here is imported through `$env` because the
+ * realtime server is bundled separately for production (see server.js) and runs outside Kit.
+ */
+const schema = z.object({
+	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+	DATABASE_URL: z.string().url().optional(),
+	DATA_DIR: z.string().default('.data'),
+	EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+	SUPABASE_URL: z.string().url().optional(),
+	SUPABASE_ANON_KEY: z.string().min(1).optional(),
+	SUPABASE_JWT_SECRET: z.string().min(32).optional(),
+	// Local auth signs its JWTs with this; in development a fixed value is acceptable.
+	JWT_SECRET: z.string().min(32).default('relais-local-development-secret-change-me-in-prod'),
+	SESSION_HOURS: z.coerce.number().positive().default(12),
+	ORIGIN: z.string().url().optional(),
+	// Extra origins allowed to open a socket (comma separated).
+	ALLOWED_ORIGINS: z.string().default(''),
+	REALTIME_ADAPTER: z.enum(['none', 'postgres', 'redis']).default('none'),
+	REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+	SEED_DEMO: z.enum(['auto', 'never']).default('auto')
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+	if (cached) return cached;
+	const parsed = schema.safeParse(process.env);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+		throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+	}
+	if (parsed.data.NODE_ENV === 'production' && !process.env.JWT_SECRET && !parsed.data.SUPABASE_URL) {
+		throw new Error('JWT_SECRET must be set in production when Supabase Auth is not configured');
+	}
+	cached = parsed.data;
+	return cached;
+}
+
+/** Supabase mode: auth through Supabase Auth and no local bootstrap of the auth schema. */
+export function usesSupabase(): boolean {
+	return Boolean(env().SUPABASE_URL);
+}
