@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { primaryRole, sectionsByRole } from './roles';
+
+describe('primaryRole', () => {
+	it('picks the most encompassing role someone holds', () => {
+		expect(primaryRole([{ siteId: 'a', role: 'operator' }, { siteId: 'b', role: 'site_manager' }])).toBe('site_manager');
+		expect(primaryRole([{ siteId: null, role: 'director' }, { siteId: 'a', role: 'csm' }])).toBe('director');
+	});
+
+	it('treats someone with no staff role as a client', () => {
+		expect(primaryRole([])).toBe('client');
+	});
+});
+
+describe('sectionsByRole', () => {
+	it('keeps clients in the portal only', () => {
+		expect(sectionsByRole.client).toEqual(['portal']);
+	});
+
+	it('gives drivers their transfers and nothing of the yard', () => {
+		expect(sectionsByRole.driver).toContain('transfers');
+		expect(sectionsByRole.driver).not.toContain('yard');
+	});
+});

@@ -1,0 +1,41 @@
+/** Roles of the product (PRODUCT.md, "People and what they use"). */
+export const appRoles = [
+	'operator',
+	'team_lead',
+	'csm',
+	'sales',
+	'site_manager',
+	'director',
+	'driver',
+	'client',
+	'admin'
+] as const;
+export type AppRole = (typeof appRoles)[number];
+
+export interface RoleGrant {
+	siteId: string | null;
+	role: AppRole;
+}
+
+/** Most encompassing first: the role that shapes someone's navigation when they hold several. */
+const precedence: AppRole[] = ['admin', 'director', 'site_manager', 'csm', 'team_lead', 'sales', 'operator', 'driver'];
+
+/** A person with no staff role but a client account is a client. */
+export function primaryRole(roles: RoleGrant[]): AppRole {
+	return precedence.find((role) => roles.some((r) => r.role === role)) ?? 'client';
+}
+
+export type Section = 'today' | 'board' | 'yard' | 'orders' | 'stock' | 'transfers' | 'tickets' | 'kpi' | 'admin' | 'portal';
+
+/** Which sections a role works in, in menu order (the screens of PRODUCT.md's role table). */
+export const sectionsByRole: Record<AppRole, Section[]> = {
+	operator: ['today', 'yard'],
+	team_lead: ['today', 'board', 'yard', 'orders'],
+	csm: ['today', 'orders', 'tickets', 'stock'],
+	sales: ['today', 'stock', 'transfers'],
+	site_manager: ['today', 'board', 'yard', 'orders', 'stock', 'transfers', 'tickets', 'kpi'],
+	director: ['today', 'kpi', 'stock', 'transfers', 'orders'],
+	driver: ['transfers'],
+	client: ['portal'],
+	admin: ['today', 'board', 'yard', 'orders', 'stock', 'transfers', 'tickets', 'kpi', 'admin']
+};

@@ -1,0 +1,16 @@
+import { redirect } from '@sveltejs/kit';
+import { sectionsByRole } from '$lib/domain/roles';
+import type { LayoutServerLoad } from './$types';
+
+/** The staff shell: who is signed in, the sites they may switch between, the current one. */
+export const load: LayoutServerLoad = ({ locals }) => {
+	const user = locals.user!;
+	if (user.primaryRole === 'client') throw redirect(303, '/portal');
+	const currentSite = user.sites.find((s) => s.id === user.lastSiteId) ?? user.sites[0] ?? null;
+	return {
+		user: { id: user.id, fullName: user.fullName, email: user.email, role: user.primaryRole, organisationName: user.organisationName },
+		sites: user.sites,
+		currentSite,
+		sections: sectionsByRole[user.primaryRole]
+	};
+};
