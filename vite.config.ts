@@ -44,6 +44,7 @@ export default defineConfig({
 	test: {
 		include: ['src/**/*.spec.ts', 'tests/integration/**/*.test.ts'],
 		globalSetup: ['tests/setup/database.ts'],
+		setupFiles: ['tests/setup/close-pools.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		// Integration files share one database; each builds its own organisation fixture.

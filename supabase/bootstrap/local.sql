@@ -90,3 +90,7 @@ as $$
 $$;
 
 grant execute on function auth.jwt(), auth.uid(), auth.role() to anon, authenticated, service_role;
+
+-- Local sign-in reads password hashes on the explicit service path (Supabase Auth does it there).
+grant select, update on auth.users to service_role;
+grant select on auth.identities to service_role;

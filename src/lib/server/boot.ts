@@ -2,6 +2,7 @@ import { env, usesSupabase } from './env';
 import { startEmbeddedPostgres } from './db/embedded';
 import { isSeeded, migrate, seed } from './db/migrate';
 import path from 'node:path';
+import pg from 'pg';
 
 const key = Symbol.for('relais.database');
 type Holder = { [key]?: Promise<string> };
@@ -34,9 +35,27 @@ async function boot(log: (line: string) => void): Promise<string> {
 			await seed(url);
 			log('[db] demo data loaded');
 		}
+		await announceDemoLogins(url, log);
 	} else {
 		const applied = await migrate(url, { bootstrap: !usesSupabase() });
 		if (applied.length) log(`[db] applied ${applied.length} migration(s)`);
 	}
 	return url;
+}
+
+/** On the embedded default, say how to get in: the demo accounts present in the database. */
+async function announceDemoLogins(url: string, log: (line: string) => void): Promise<void> {
+	const client = new pg.Client({ connectionString: url });
+	await client.connect();
+	try {
+		const { rows } = await client.query<{ email: string; role: string }>(`
+			select u.email, coalesce(string_agg(distinct m.role::text, ', '), 'client') as role
+			from auth.users u left join public.memberships m on m.user_id = u.id
+			where u.email like '%@relais.demo' group by u.email order by min(u.created_at), u.email`);
+		if (!rows.length) return;
+		log('[demo] sign in with any of these (password: relais-demo):');
+		for (const r of rows) log(`[demo]   ${r.email.padEnd(28)} ${r.role}`);
+	} finally {
+		await client.end();
+	}
 }
