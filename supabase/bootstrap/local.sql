@@ -94,3 +94,9 @@ grant execute on function auth.jwt(), auth.uid(), auth.role() to anon, authentic
 -- Local sign-in reads password hashes on the explicit service path (Supabase Auth does it there).
 grant select, update on auth.users to service_role;
 grant select on auth.identities to service_role;
+
+-- Supabase's default privileges on public, so local tests face what a project does
+-- (the migrations revoke what Relais does not want).
+alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+alter default privileges in schema public grant all on functions to anon, authenticated, service_role;

@@ -1,0 +1,180 @@
+import { personas, type Persona } from '../world';
+
+/**
+ * Who may do what, table by table: the product's access rules written as data. The matrix test
+ * (matrix.test.ts) runs every cell as that persona against a row of the persona's own scope and
+ * proves, besides, that nobody reaches a row outside their scope.
+ *
+ * A cell reads S I U D (select, insert, update, delete); `-` means denied. Columns follow
+ * `personas` in world.ts:
+ *   operator, team_lead, csm, site_manager and driver work at `hub`; sales at `dealer`;
+ *   director and admin organisation-wide; operator_other_site at `hub2`; client is a member of
+ *   `acme`, client_other_account of `beta`; admin_other_org administers another organisation.
+ */
+type Letter<L extends string> = L | '-';
+export type Cell = `${Letter<'S'>}${Letter<'I'>}${Letter<'U'>}${Letter<'D'>}`;
+type Row = [Cell, Cell, Cell, Cell, Cell, Cell, Cell, Cell, Cell, Cell, Cell, Cell];
+
+export const operations = ['select', 'insert', 'update', 'delete'] as const;
+export type Operation = (typeof operations)[number];
+
+// prettier-ignore
+export const matrix = {
+	//                  operator team_ld csm     sales   site_mg directr driver  client  admin   op@hub2 cli@bta adm@oth
+	// Everyone reads their own organisation; only its admins change its settings.
+	organisations:    ['S---', 'S---', 'S---', 'S---', 'S---', 'S---', 'S---', 'S---', 'S-U-', 'S---', 'S---', 'S-U-'],
+	// Everyone of the organisation reads its sites (documents carry their legal details);
+	// a site manager edits their site; admins open and close sites.
+	sites:            ['S---', 'S---', 'S---', 'S---', 'S-U-', 'S---', 'S---', 'S---', 'SIUD', 'S---', 'S---', 'SIUD'],
+	teams:            ['S---', 'SIU-', 'S---', 'S---', 'SIUD', 'S---', '----', '----', 'SIUD', 'S---', '----', 'SIUD'],
+	// Row: a colleague's profile. Staff read the organisation's people; people edit their own
+	// profile, and admins, who administer people, anyone's of their organisation.
+	profiles:         ['S---', 'S---', 'S---', 'S---', 'S---', 'S---', '----', '----', 'SIUD', 'S---', '----', 'SIUD'],
+	// Row: a colleague's membership at the persona's site. Site managers staff their own site;
+	// admins grant any role; everyone reads their own memberships (scenarios.test.ts).
+	memberships:      ['----', '----', '----', '----', 'SI-D', 'S---', '----', '----', 'SIUD', '----', '----', 'SIUD'],
+	client_accounts:  ['S---', 'S---', 'SIU-', 'S---', 'S---', 'S---', '----', 'S---', 'SIUD', 'S---', 'S---', 'SIUD'],
+	// Row: the client's own membership of their account. Nothing to update: add or remove.
+	client_members:   ['S---', 'S---', 'SI-D', 'S---', 'S---', 'S---', '----', 'S---', 'SI-D', 'S---', 'S---', 'SI-D'],
+	yard_zones:       ['S---', 'S---', 'S---', 'S---', 'SIUD', 'S---', '----', '----', 'SIUD', 'S---', '----', 'SIUD'],
+	bays:             ['S---', 'S---', 'S---', 'S---', 'SIUD', 'S---', '----', '----', 'SIUD', 'S---', '----', 'SIUD'],
+	// Row: a client's vehicle at the site (dealer stock for sales); for the driver, the vehicle
+	// they convey. Site staff register and update vehicles; the director only looks.
+	vehicles:         ['SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIUD', 'S---', 'S---', 'S---', 'SIUD', 'SIU-', 'S---', 'SIUD'],
+	// The catalogue: clients read the organisation's active services to order.
+	services:         ['S---', 'S---', 'S---', 'S---', 'SIUD', 'S---', '----', 'S---', 'SIUD', 'S---', 'S---', 'SIUD'],
+	// Operators and team leads see prices but never edit them.
+	prices:           ['S---', 'S---', 'S---', 'S---', 'SIUD', 'S---', '----', '----', 'SIUD', 'S---', '----', 'SIUD'],
+	orders:           ['S---', 'S-U-', 'SIU-', 'S---', 'SIUD', 'S---', '----', 'SI--', 'SIUD', 'S---', 'SI--', 'SIUD'],
+	// Operators mark tasks done; clients add tasks to their own orders.
+	tasks:            ['S-U-', 'S-U-', 'SIUD', 'S---', 'SIUD', 'S---', '----', 'SI--', 'SIUD', 'S-U-', 'SI--', 'SIUD'],
+	// Gate records and inspections are facts: recorded by yard staff, never edited nor deleted.
+	movements:        ['SI--', 'SI--', 'S---', 'S---', 'SI--', 'S---', '----', 'S---', 'SI--', 'SI--', 'S---', 'SI--'],
+	inspections:      ['SI--', 'SI--', 'S---', 'S---', 'SI--', 'S---', '----', 'S---', 'SI--', 'SI--', 'S---', 'SI--'],
+	// Row: a delivery from the site to the client (at hub, assigned to the driver). The sending
+	// site requests; managers and the director move it on; the driver moves on their own.
+	transfers:        ['S---', 'S---', 'SI--', 'SI--', 'SIU-', 'SIU-', 'S-U-', 'S---', 'SIUD', 'S---', 'S---', 'SIUD'],
+	// Steps of a transfer: append-only; whoever sees the transfer sees its steps.
+	transfer_events:  ['S---', 'S---', 'SI--', 'SI--', 'SI--', 'SI--', 'SI--', 'S---', 'SI--', 'S---', 'S---', 'SI--'],
+	ticket_threads:   ['SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-', '----', 'SI--', 'SIUD', 'SIU-', 'SI--', 'SIUD'],
+	// Row: a public message. Append-only; internal notes are covered in scenarios.test.ts.
+	ticket_messages:  ['SI--', 'SI--', 'SI--', 'SI--', 'SI--', 'SI--', '----', 'SI--', 'SI--', 'SI--', 'SI--', 'SI--'],
+	// Row: the persona's own notification. Written by the system; people read, mark, clear.
+	notifications:    ['S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD'],
+	// Written by triggers only; read by CSMs and managers of the site.
+	audit_log:        ['----', '----', 'S---', '----', 'S---', 'S---', '----', '----', 'S---', '----', '----', 'S---'],
+	// Row: a change routed to the site and the vehicle's client. Read-only.
+	change_log:       ['S---', 'S---', 'S---', 'S---', 'S---', 'S---', '----', 'S---', 'S---', 'S---', 'S---', 'S---']
+} satisfies Record<string, Row>;
+
+export type Table = keyof typeof matrix;
+export const tables = Object.keys(matrix) as Table[];
+
+const letter: Record<Operation, string> = { select: 'S', insert: 'I', update: 'U', delete: 'D' };
+
+export function expected(table: Table, persona: Persona, operation: Operation): boolean {
+	const cell: Cell = matrix[table][personas.indexOf(persona)];
+	return cell.includes(letter[operation]);
+}
+
+// ─── scopes ─────────────────────────────────────────────────────────────────────────────────
+// Where each persona acts, and what lies outside their reach: those rows must stay invisible
+// and untouchable whatever the cell says.
+
+export type OrgKey = 'org' | 'otherOrg';
+export type SiteKey = 'hub' | 'hub2' | 'dealer' | 'otherOrg';
+export type AccountKey = 'acme' | 'beta' | 'otherOrg';
+
+/**
+ * A place is a site together with the client account its rows belong to. `owner` owns the
+ * vehicles there (and their movements, inspections, transfers); `account` orders there.
+ * Dealer stock belongs to no client.
+ */
+export const places = {
+	hub: { org: 'org', site: 'hub', owner: 'acme', account: 'acme' },
+	beta: { org: 'org', site: 'hub', owner: 'beta', account: 'beta' },
+	hub2: { org: 'org', site: 'hub2', owner: 'acme', account: 'acme' },
+	dealer: { org: 'org', site: 'dealer', owner: null, account: 'acme' },
+	otherOrg: { org: 'otherOrg', site: 'otherOrg', owner: 'otherOrg', account: 'otherOrg' }
+} as const satisfies Record<string, { org: OrgKey; site: SiteKey; owner: AccountKey | null; account: AccountKey }>;
+export type Place = keyof typeof places;
+export const placeNames = Object.keys(places) as Place[];
+
+/** The place of the row each persona acts on. */
+export const home: Record<Persona, Place> = {
+	operator: 'hub',
+	team_lead: 'hub',
+	csm: 'hub',
+	sales: 'dealer',
+	site_manager: 'hub',
+	director: 'hub',
+	driver: 'hub',
+	client: 'hub',
+	admin: 'hub',
+	operator_other_site: 'hub2',
+	client_other_account: 'beta',
+	admin_other_org: 'otherOrg'
+};
+
+interface Reach {
+	org: OrgKey;
+	/** Sites where the persona works as staff (drivers work nowhere as staff). */
+	sites: SiteKey[];
+	/** The client account a client user belongs to. */
+	account: AccountKey | null;
+}
+
+const allSites: SiteKey[] = ['hub', 'hub2', 'dealer'];
+export const reach: Record<Persona, Reach> = {
+	operator: { org: 'org', sites: ['hub'], account: null },
+	team_lead: { org: 'org', sites: ['hub'], account: null },
+	csm: { org: 'org', sites: ['hub'], account: null },
+	sales: { org: 'org', sites: ['dealer'], account: null },
+	site_manager: { org: 'org', sites: ['hub'], account: null },
+	director: { org: 'org', sites: allSites, account: null },
+	driver: { org: 'org', sites: [], account: null },
+	client: { org: 'org', sites: [], account: 'acme' },
+	admin: { org: 'org', sites: allSites, account: null },
+	operator_other_site: { org: 'org', sites: ['hub2'], account: null },
+	client_other_account: { org: 'org', sites: [], account: 'beta' },
+	admin_other_org: { org: 'otherOrg', sites: ['otherOrg'], account: null }
+};
+
+/**
+ * How a table is scoped, which decides what lies outside a persona's reach:
+ * - organisation: the organisation's directory (organisations, sites, profiles); in reach
+ *   of anyone of the organisation (the cell decides the rest);
+ * - account: client accounts and their members; clients reach their own account only;
+ * - site: staff data of a site; out of reach at sites where the persona is not staff;
+ * - catalogue: like site for staff, but clients read the organisation's whole catalogue;
+ * - owned: a site's data that also belongs to a client; in reach of the site's staff and of
+ *   the owning client's members only (a driver's own assignment is their home row);
+ * - personal: one person's rows; nobody else's are in reach.
+ */
+export type Kind = 'organisation' | 'account' | 'site' | 'catalogue' | 'owned' | 'personal';
+
+export interface Scope {
+	org: OrgKey;
+	site: SiteKey;
+	account: AccountKey | null;
+}
+
+/** True when the row lies outside everything the persona may ever see or touch. */
+export function outOfReach(persona: Persona, kind: Exclude<Kind, 'personal'>, row: Scope): boolean {
+	const r = reach[persona];
+	if (row.org !== r.org) return true;
+	const staffThere = r.sites.includes(row.site);
+	const theirAccount = row.account !== null && row.account === r.account;
+	switch (kind) {
+		case 'organisation':
+			return false;
+		case 'account':
+			return r.account !== null && !theirAccount;
+		case 'site':
+			return !staffThere;
+		case 'catalogue':
+			return r.account === null && !staffThere;
+		case 'owned':
+			return !staffThere && !theirAccount;
+	}
+}

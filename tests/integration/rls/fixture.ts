@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import { testVin, type Persona, type World } from '../world';
+import { places, type AccountKey, type OrgKey, type Place, type SiteKey } from './expectations';
+
+/**
+ * Rows the RLS suites act on, built on top of a world with the owner connection: at every
+ * place (expectations.ts) one row of every table, plus twins without dependents to delete.
+ */
+
+/** The ids of one place's rows; site-level rows of `beta` are those of `hub` (same site). */
+export interface PlaceRows {
+	place: Place;
+	org: string;
+	site: string;
+	/** Owner of the place's vehicles, movements, inspections and transfers (null: dealer stock). */
+	owner: string | null;
+	/** Client account of the place's orders, tasks and threads. */
+	account: string;
+	/** A staff member of the site (operator) and their membership. */
+	colleague: string;
+	colleagueMembership: string;
+	/** A person of the organisation with no role yet, and an auth user with no profile yet. */
+	prospect: string;
+	newcomer: string;
+	/** The member of `account` (a client user). */
+	clientMember: string;
+	team: string;
+	zone: string;
+	bay: string;
+	service: string;
+	price: string;
+	vehicle: string;
+	order: string;
+	task: string;
+	movement: string;
+	inspection: string;
+	transfer: string;
+	transferDriver: string | null;
+	transferEvent: string;
+	thread: string;
+	message: string;
+	internalMessage: string;
+	audit: number;
+	change: number;
+	/** Twins without dependents, for deletes that foreign keys would otherwise refuse. */
+	spare: { site: string; account: string; vehicle: string; service: string };
+}
+
+/** A GeoJSON polygon for yard zones and bays. */
+export const square = JSON.stringify({ type: 'Polygon', coordinates: [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]] });
+
+export interface RlsFixture {
+	world: World;
+	at: Record<Place, PlaceRows>;
+	notifications: Record<Persona, string>;
+	orgIds: Record<OrgKey, string>;
+	siteIds: Record<SiteKey, string>;
+	accountIds: Record<AccountKey, string>;
+	/** Group stock: a second dealership's own vehicle, and the other organisation's. */
+	groupStock: { dealer2Site: string; dealer2Vehicle: string; otherOrgVehicle: string };
+}
+
+export async function createRlsFixture(world: World): Promise<RlsFixture> {
+	const { pool, people } = world;
+	const one = async <T = string>(text: string, values: unknown[]): Promise<T> => {
+		const { rows } = await pool.query(text, values);
+		return rows[0].id as T;
+	};
+	const tag = () => randomUUID().slice(0, 6).toUpperCase();
+
+	const orgIds: Record<OrgKey, string> = { org: world.orgId, otherOrg: world.otherOrgId };
+	const siteIds: Record<SiteKey, string> = world.sites;
+	const accountIds: Record<AccountKey, string> = world.clients;
+
+	// The group lets its sales people see every site's dealer stock (the setting under test).
+	await pool.query(`update public.organisations set settings = settings || '{"sales_see_group_stock": true}' where id = $1`, [
+		world.orgId
+	]);
+
+	const authUser = (label: string) =>
+		one(`insert into auth.users (id, aud, role, email) values (gen_random_uuid(), 'authenticated', 'authenticated', $1) returning id`, [
+			`${label}.${randomUUID()}@test.relais`
+		]);
+	const person = async (org: string, label: string) => {
+		const id = await authUser(label);
+		await pool.query(`insert into public.profiles (id, organisation_id, full_name, email) values ($1, $2, $3, $3 || '@test.relais')`, [
+			id,
+			org,
+			`${label} ${id.slice(0, 8)}`
+		]);
+		return id;
+	};
+	const site = (org: string, kind: 'hub' | 'dealership') =>
+		one(
+			`insert into public.sites (organisation_id, code, name, kind, legal_name, siret, vat_number, address_line, postcode, city, latitude, longitude)
+			 values ($1, $2, $2, $3, $2 || ' SAS', '12345678900011', 'FR12123456789', '2 rue du Test', '69000', 'Lyon', 45.7, 4.8) returning id`,
+			[org, `S-${tag()}`, kind]
+		);
+	const vehicle = (org: string, siteId: string, owner: string | null) =>
+		one(
+			`insert into public.vehicles (organisation_id, site_id, client_account_id, vin, make, model, energy, status)
+			 values ($1, $2, $3, $4, 'Renault', 'Clio', 'petrol', 'on_site') returning id`,
+			[org, siteId, owner, testVin()]
+		);
+
+	// A client user of the other organisation, so that its account has a member too.
+	const otherOrgClient = await person(world.otherOrgId, 'other-client');
+	await pool.query('insert into public.client_members (client_account_id, user_id) values ($1, $2)', [world.clients.otherOrg, otherOrgClient]);
+	const clientMemberOf: Record<AccountKey, string> = {
+		acme: people.client.id,
+		beta: people.client_other_account.id,
+		otherOrg: otherOrgClient
+	};
+
+	type SiteRows = Pick<
+		PlaceRows,
+		'colleague' | 'colleagueMembership' | 'prospect' | 'newcomer' | 'team' | 'zone' | 'bay' | 'service' | 'price' | 'audit'
+	> & { spareSite: string; spareAccount: string; spareService: string };
+
+	const siteRows = async (org: string, siteId: string): Promise<SiteRows> => {
+		const colleague = await person(org, 'colleague');
+		const colleagueMembership = await one(
+			`insert into public.memberships (organisation_id, user_id, site_id, role) values ($1, $2, $3, 'operator') returning id`,
+			[org, colleague, siteId]
+		);
+		const team = await one(`insert into public.teams (site_id, name) values ($1, 'Wash') returning id`, [siteId]);
+		const zone = await one(
+			`insert into public.yard_zones (site_id, code, name, kind, geometry) values ($1, 'P1', 'Parking 1', 'parking', $2) returning id`,
+			[siteId, square]
+		);
+		const service = await one(
+			`insert into public.services (site_id, code, name_fr, name_en, zone_kind, default_minutes) values ($1, 'WASH', 'Lavage', 'Wash', 'wash', 30) returning id`,
+			[siteId]
+		);
+		return {
+			colleague,
+			colleagueMembership,
+			prospect: await person(org, 'prospect'),
+			newcomer: await authUser('newcomer'),
+			team,
+			zone,
+			bay: await one(`insert into public.bays (site_id, zone_id, number, geometry) values ($1, $2, '1', $3) returning id`, [siteId, zone, square]),
+			service,
+			price: await one(
+				`insert into public.prices (site_id, service_id, unit_price_cents, valid_from) values ($1, $2, 2500, '2026-01-01') returning id`,
+				[siteId, service]
+			),
+			audit: await one<number>(
+				`insert into public.audit_log (site_id, table_name, row_id, op, reason) values ($1, 'prices', $2, 'update', 'fixture') returning id`,
+				[siteId, service]
+			),
+			spareSite: await site(org, 'hub'),
+			spareAccount: await one(`insert into public.client_accounts (organisation_id, name) values ($1, $2) returning id`, [org, `Spare ${tag()}`]),
+			spareService: await one(
+				`insert into public.services (site_id, code, name_fr, name_en, zone_kind, default_minutes) values ($1, 'SPARE', 'Réserve', 'Spare', 'wash', 10) returning id`,
+				[siteId]
+			)
+		};
+	};
+
+	const bySite = {} as Record<SiteKey, SiteRows>;
+	for (const key of ['hub', 'hub2', 'dealer', 'otherOrg'] as const) {
+		bySite[key] = await siteRows(key === 'otherOrg' ? world.otherOrgId : world.orgId, siteIds[key]);
+	}
+
+	const at = {} as Record<Place, PlaceRows>;
+	for (const [place, shape] of Object.entries(places) as [Place, (typeof places)[Place]][]) {
+		const org = orgIds[shape.org];
+		const siteId = siteIds[shape.site];
+		const owner = shape.owner ? accountIds[shape.owner] : null;
+		const account = accountIds[shape.account];
+		const s = bySite[shape.site];
+		const colleague = s.colleague;
+		const transferDriver = place === 'hub' ? people.driver.id : null;
+
+		const vehicleId = await vehicle(org, siteId, owner);
+		const order = await one(
+			`insert into public.orders (site_id, client_account_id, reference, deadline) values ($1, $2, $3, '2026-12-31') returning id`,
+			[siteId, account, `ORD-${tag()}`]
+		);
+		const movement = await one(
+			`insert into public.movements (site_id, client_account_id, vehicle_id, kind) values ($1, $2, $3, 'gate_in') returning id`,
+			[siteId, owner, vehicleId]
+		);
+		const transfer = await one(
+			`insert into public.transfers (organisation_id, vehicle_id, from_site_id, client_account_id, delivery_address, reason, driver_id, status)
+			 values ($1, $2, $3, $4, '1 place Bellecour, Lyon', 'Delivery', $5, $6) returning id`,
+			[org, vehicleId, siteId, owner, transferDriver, transferDriver ? 'driver_assigned' : 'requested']
+		);
+		const thread = await one(
+			`insert into public.ticket_threads (site_id, client_account_id, subject_type, subject_id, title) values ($1, $2, 'order', $3, 'Question') returning id`,
+			[siteId, account, order]
+		);
+		const message = (internal: boolean) =>
+			one(
+				`insert into public.ticket_messages (thread_id, site_id, client_account_id, author_id, body, internal) values ($1, $2, $3, $4, $5, $6) returning id`,
+				[thread, siteId, account, colleague, internal ? 'Internal note' : 'Hello', internal]
+			);
+
+		at[place] = {
+			place,
+			org,
+			site: siteId,
+			owner,
+			account,
+			colleague,
+			colleagueMembership: s.colleagueMembership,
+			prospect: s.prospect,
+			newcomer: s.newcomer,
+			clientMember: clientMemberOf[shape.account],
+			team: s.team,
+			zone: s.zone,
+			bay: s.bay,
+			service: s.service,
+			price: s.price,
+			vehicle: vehicleId,
+			order,
+			task: await one(
+				`insert into public.tasks (site_id, client_account_id, order_id, vehicle_id, service_id, estimated_minutes, price_cents)
+				 values ($1, $2, $3, $4, $5, 30, 2500) returning id`,
+				[siteId, account, order, vehicleId, s.service]
+			),
+			movement,
+			inspection: await one(
+				`insert into public.inspections (site_id, client_account_id, vehicle_id, movement_id, mileage_km) values ($1, $2, $3, $4, 12000) returning id`,
+				[siteId, owner, vehicleId, movement]
+			),
+			transfer,
+			transferDriver,
+			transferEvent: await one(
+				`insert into public.transfer_events (transfer_id, from_site_id, client_account_id, driver_id, status) values ($1, $2, $3, $4, 'requested') returning id`,
+				[transfer, siteId, owner, transferDriver]
+			),
+			thread,
+			message: await message(false),
+			internalMessage: await message(true),
+			audit: s.audit,
+			change: await one<number>(
+				`insert into public.change_log (table_name, op, row_id, site_ids, client_account_id) values ('vehicles', 'update', $1, array[$2::uuid], $3) returning id`,
+				[vehicleId, siteId, owner]
+			),
+			spare: {
+				site: s.spareSite,
+				account: s.spareAccount,
+				vehicle: await vehicle(org, siteId, owner),
+				service: s.spareService
+			}
+		};
+	}
+
+	const notifications = {} as Record<Persona, string>;
+	for (const [persona, p] of Object.entries(people) as [Persona, (typeof people)[Persona]][]) {
+		notifications[persona] = await one(`insert into public.notifications (user_id, kind, title) values ($1, 'order.created', 'New order') returning id`, [
+			p.id
+		]);
+	}
+
+	const dealer2Site = await site(world.orgId, 'dealership');
+	const groupStock = {
+		dealer2Site,
+		dealer2Vehicle: await vehicle(world.orgId, dealer2Site, null),
+		otherOrgVehicle: await vehicle(world.otherOrgId, world.sites.otherOrg, null)
+	};
+
+	return { world, at, notifications, orgIds, siteIds, accountIds, groupStock };
+}

@@ -1,0 +1,361 @@
+import { personas, testVin, type Persona } from '../world';
+import { home, outOfReach, placeNames, places, type Kind, type Place, type Scope, type Table } from './expectations';
+import { square, type PlaceRows, type RlsFixture } from './fixture';
+
+/** One SQL statement with its parameters. */
+export interface Statement {
+	text: string;
+	values: unknown[];
+}
+
+interface Common {
+	/** Column that identifies a row (compared as text: audit and change logs use bigint ids). */
+	key: string;
+	/** A harmless change, as the SET clause of an update. */
+	set: string;
+}
+
+/** A table whose rows live at places (a site, and a client account where one owns them). */
+interface PlaceSpec extends Common {
+	kind: Exclude<Kind, 'personal'>;
+	/** For owned and account rows: which account of the place owns them. */
+	ownedBy?: 'owner' | 'account';
+	/** The row a persona of this place acts on. */
+	row(p: PlaceRows): string | number;
+	/** The row to delete when `row` has dependents that foreign keys protect. */
+	spare?(p: PlaceRows): string;
+	/** A new row at the place, valid in every respect but permissions. */
+	insert(p: PlaceRows): Statement;
+}
+
+/** A table of one person's rows. */
+interface PersonalSpec extends Common {
+	kind: 'personal';
+	insert(user: string): Statement;
+}
+
+type TableSpec = PlaceSpec | PersonalSpec;
+
+export const sql = (text: string, ...values: unknown[]): Statement => ({ text, values });
+
+export const specs: Record<Table, TableSpec> = {
+	organisations: {
+		kind: 'organisation',
+		key: 'id',
+		set: `settings = settings || '{"reviewed": true}'`,
+		row: (p) => p.org,
+		insert: () => sql(`insert into public.organisations (name) values ('New organisation')`)
+	},
+	sites: {
+		kind: 'organisation',
+		key: 'id',
+		set: 'capacity = capacity + 1',
+		row: (p) => p.site,
+		spare: (p) => p.spare.site,
+		insert: (p) =>
+			sql(
+				`insert into public.sites (organisation_id, code, name, kind, legal_name, siret, vat_number, address_line, postcode, city, latitude, longitude)
+				 values ($1, 'NEW-1', 'New site', 'hub', 'New SAS', '12345678900011', 'FR12123456789', '3 rue du Test', '69000', 'Lyon', 45.7, 4.8)`,
+				p.org
+			)
+	},
+	teams: {
+		kind: 'site',
+		key: 'id',
+		set: 'daily_capacity_minutes = daily_capacity_minutes + 1',
+		row: (p) => p.team,
+		insert: (p) => sql(`insert into public.teams (site_id, name) values ($1, 'New team')`, p.site)
+	},
+	profiles: {
+		kind: 'organisation',
+		key: 'id',
+		set: `phone = '+33600000000'`,
+		row: (p) => p.colleague,
+		// The colleague authored messages (kept by a foreign key); the prospect has done nothing.
+		spare: (p) => p.prospect,
+		insert: (p) =>
+			sql(
+				`insert into public.profiles (id, organisation_id, full_name, email) values ($1, $2, 'New person', 'new.person@test.relais')`,
+				p.newcomer,
+				p.org
+			)
+	},
+	memberships: {
+		kind: 'site',
+		key: 'id',
+		set: 'role = role',
+		row: (p) => p.colleagueMembership,
+		insert: (p) =>
+			sql(
+				`insert into public.memberships (organisation_id, user_id, site_id, role) values ($1, $2, $3, 'team_lead')`,
+				p.org,
+				p.colleague,
+				p.site
+			)
+	},
+	client_accounts: {
+		kind: 'account',
+		ownedBy: 'account',
+		key: 'id',
+		set: `billing_email = 'billing@test.relais'`,
+		row: (p) => p.account,
+		spare: (p) => p.spare.account,
+		insert: (p) => sql(`insert into public.client_accounts (organisation_id, name) values ($1, 'New account')`, p.org)
+	},
+	client_members: {
+		kind: 'account',
+		ownedBy: 'account',
+		key: 'user_id',
+		set: 'created_at = created_at',
+		row: (p) => p.clientMember,
+		insert: (p) => sql(`insert into public.client_members (client_account_id, user_id) values ($1, $2)`, p.account, p.prospect)
+	},
+	yard_zones: {
+		kind: 'site',
+		key: 'id',
+		set: `name = name || ' (edited)'`,
+		row: (p) => p.zone,
+		insert: (p) =>
+			sql(`insert into public.yard_zones (site_id, code, name, kind, geometry) values ($1, 'NEW', 'New zone', 'wash', $2)`, p.site, square)
+	},
+	bays: {
+		kind: 'site',
+		key: 'id',
+		set: 'rank = rank + 1',
+		row: (p) => p.bay,
+		insert: (p) => sql(`insert into public.bays (site_id, zone_id, number, geometry) values ($1, $2, 'NEW', $3)`, p.site, p.zone, square)
+	},
+	vehicles: {
+		kind: 'owned',
+		ownedBy: 'owner',
+		key: 'id',
+		set: 'mileage_km = mileage_km + 1',
+		row: (p) => p.vehicle,
+		spare: (p) => p.spare.vehicle,
+		insert: (p) =>
+			sql(
+				`insert into public.vehicles (organisation_id, site_id, client_account_id, vin, make, model, energy) values ($1, $2, $3, $4, 'Peugeot', '208', 'electric')`,
+				p.org,
+				p.site,
+				p.owner,
+				testVin()
+			)
+	},
+	services: {
+		kind: 'catalogue',
+		key: 'id',
+		set: 'default_minutes = default_minutes + 1',
+		row: (p) => p.service,
+		spare: (p) => p.spare.service,
+		insert: (p) =>
+			sql(
+				`insert into public.services (site_id, code, name_fr, name_en, zone_kind, default_minutes) values ($1, 'NEW', 'Nouveau', 'New', 'workshop', 60)`,
+				p.site
+			)
+	},
+	prices: {
+		kind: 'site',
+		key: 'id',
+		set: 'unit_price_cents = unit_price_cents + 1',
+		row: (p) => p.price,
+		insert: (p) =>
+			sql(`insert into public.prices (site_id, service_id, unit_price_cents, valid_from) values ($1, $2, 1000, '2027-01-01')`, p.site, p.service)
+	},
+	orders: {
+		kind: 'owned',
+		ownedBy: 'account',
+		key: 'id',
+		set: `notes = 'edited'`,
+		row: (p) => p.order,
+		insert: (p) =>
+			sql(
+				`insert into public.orders (site_id, client_account_id, reference, deadline) values ($1, $2, 'NEW-ORDER', '2027-01-31')`,
+				p.site,
+				p.account
+			)
+	},
+	tasks: {
+		kind: 'owned',
+		ownedBy: 'account',
+		key: 'id',
+		set: `comment = 'edited'`,
+		row: (p) => p.task,
+		insert: (p) =>
+			sql(
+				`insert into public.tasks (site_id, client_account_id, order_id, vehicle_id, service_id, estimated_minutes, price_cents)
+				 values ($1, $2, $3, $4, $5, 30, 2500)`,
+				p.site,
+				p.account,
+				p.order,
+				p.vehicle,
+				p.service
+			)
+	},
+	movements: {
+		kind: 'owned',
+		ownedBy: 'owner',
+		key: 'id',
+		set: 'occurred_at = occurred_at',
+		row: (p) => p.movement,
+		insert: (p) =>
+			sql(
+				`insert into public.movements (site_id, client_account_id, vehicle_id, kind) values ($1, $2, $3, 'gate_out')`,
+				p.site,
+				p.owner,
+				p.vehicle
+			)
+	},
+	inspections: {
+		kind: 'owned',
+		ownedBy: 'owner',
+		key: 'id',
+		set: `comments = 'edited'`,
+		row: (p) => p.inspection,
+		insert: (p) =>
+			sql(
+				`insert into public.inspections (site_id, client_account_id, vehicle_id, mileage_km) values ($1, $2, $3, 12500)`,
+				p.site,
+				p.owner,
+				p.vehicle
+			)
+	},
+	transfers: {
+		kind: 'owned',
+		ownedBy: 'owner',
+		key: 'id',
+		set: 'updated_at = now()',
+		row: (p) => p.transfer,
+		insert: (p) =>
+			sql(
+				`insert into public.transfers (organisation_id, vehicle_id, from_site_id, client_account_id, delivery_address, reason)
+				 values ($1, $2, $3, $4, '5 quai Saint-Antoine, Lyon', 'Delivery')`,
+				p.org,
+				p.spare.vehicle,
+				p.site,
+				p.owner
+			)
+	},
+	transfer_events: {
+		kind: 'owned',
+		ownedBy: 'owner',
+		key: 'id',
+		set: `note = 'edited'`,
+		row: (p) => p.transferEvent,
+		// A step of the place's transfer, carrying the transfer's own routing columns.
+		insert: (p) =>
+			sql(
+				`insert into public.transfer_events (transfer_id, from_site_id, client_account_id, driver_id, status, note) values ($1, $2, $3, $4, 'picked_up', 'Step')`,
+				p.transfer,
+				p.site,
+				p.owner,
+				p.transferDriver
+			)
+	},
+	ticket_threads: {
+		kind: 'owned',
+		ownedBy: 'account',
+		key: 'id',
+		set: `status = 'pending'`,
+		row: (p) => p.thread,
+		insert: (p) =>
+			sql(
+				`insert into public.ticket_threads (site_id, client_account_id, subject_type, subject_id, title) values ($1, $2, 'order', $3, 'New question')`,
+				p.site,
+				p.account,
+				p.order
+			)
+	},
+	ticket_messages: {
+		kind: 'owned',
+		ownedBy: 'account',
+		key: 'id',
+		set: `body = 'edited'`,
+		row: (p) => p.message,
+		insert: (p) =>
+			sql(
+				`insert into public.ticket_messages (thread_id, site_id, client_account_id, body) values ($1, $2, $3, 'Reply')`,
+				p.thread,
+				p.site,
+				p.account
+			)
+	},
+	notifications: {
+		kind: 'personal',
+		key: 'id',
+		set: 'read_at = now()',
+		insert: (user) => sql(`insert into public.notifications (user_id, kind, title) values ($1, 'order.created', 'New order')`, user)
+	},
+	audit_log: {
+		kind: 'site',
+		key: 'id',
+		set: `reason = 'edited'`,
+		row: (p) => p.audit,
+		insert: (p) => sql(`insert into public.audit_log (site_id, table_name, row_id, op) values ($1, 'orders', $2, 'update')`, p.site, p.order)
+	},
+	change_log: {
+		kind: 'owned',
+		ownedBy: 'owner',
+		key: 'id',
+		set: 'internal = internal',
+		row: (p) => p.change,
+		insert: (p) =>
+			sql(
+				`insert into public.change_log (table_name, op, row_id, site_ids, client_account_id) values ('orders', 'update', $1, array[$2::uuid], $3)`,
+				p.order,
+				p.site,
+				p.owner
+			)
+	}
+};
+
+/** A row to act on: read and updated by `id`, deleted by `deleteId`, and a new row beside it. */
+export interface Target {
+	label: string;
+	id: string;
+	deleteId: string;
+	insert: Statement;
+}
+
+function placeTarget(fx: RlsFixture, spec: PlaceSpec, place: Place): Target {
+	const rows = fx.at[place];
+	return { label: place, id: String(spec.row(rows)), deleteId: String((spec.spare ?? spec.row)(rows)), insert: spec.insert(rows) };
+}
+
+function personTarget(fx: RlsFixture, spec: PersonalSpec, who: Persona): Target {
+	const id = fx.notifications[who];
+	return { label: who, id, deleteId: id, insert: spec.insert(fx.world.people[who].id) };
+}
+
+/**
+ * The persona's own row of the table, and every row of the fixture outside their reach: each
+ * place (or each other person) that the scope rules of expectations.ts put out of reach.
+ */
+export function targetsFor(fx: RlsFixture, table: Table, persona: Persona): { own: Target; outside: Target[] } {
+	const spec = specs[table];
+	if (spec.kind === 'personal') {
+		return {
+			own: personTarget(fx, spec, persona),
+			outside: personas.filter((p) => p !== persona).map((p) => personTarget(fx, spec, p))
+		};
+	}
+	const own = placeTarget(fx, spec, home[persona]);
+	const seen = new Set([own.id]);
+	const outside: Target[] = [];
+	for (const place of placeNames) {
+		const { org, site, owner, account } = places[place];
+		const scope: Scope = { org, site, account: spec.ownedBy === 'owner' ? owner : account };
+		const target = placeTarget(fx, spec, place);
+		if (seen.has(target.id) || !outOfReach(persona, spec.kind, scope)) continue;
+		seen.add(target.id);
+		outside.push(target);
+	}
+	return { own, outside };
+}
+
+/** The rows of every place (or person), for the checks made as the database owner. */
+export function allTargets(fx: RlsFixture, table: Table): Target[] {
+	const spec = specs[table];
+	return spec.kind === 'personal'
+		? personas.map((p) => personTarget(fx, spec, p))
+		: placeNames.map((place) => placeTarget(fx, spec, place));
+}
