@@ -1,0 +1,33 @@
+import type { Section } from '$lib/domain/roles';
+import CalendarCheck from 'lucide-svelte/icons/calendar-check';
+import ClipboardList from 'lucide-svelte/icons/clipboard-list';
+import type { IconComponent } from '../icons';
+
+export interface NavItem {
+	section: Section;
+	href: string;
+	icon: IconComponent;
+}
+
+/**
+ * Where each section lives, for the sections whose screens exist. A section the role may use
+ * but that is not built yet is simply absent, so it never leads to a dead end; add its entry
+ * here when its route ships and it appears for every role that has it.
+ */
+const routes: Partial<Record<Section, Omit<NavItem, 'section'>>> = {
+	today: { href: '/today', icon: CalendarCheck },
+	portal: { href: '/portal', icon: ClipboardList }
+};
+
+/** The navigation of a person: their sections, in their order, that have a screen. */
+export function navItems(sections: readonly Section[]): NavItem[] {
+	return sections.flatMap((section) => {
+		const route = routes[section];
+		return route ? [{ section, ...route }] : [];
+	});
+}
+
+/** Is `href` the current page or one of its sub-pages? */
+export function isCurrent(pathname: string, href: string): boolean {
+	return pathname === href || pathname.startsWith(`${href}/`);
+}

@@ -1,0 +1,59 @@
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import { m } from '$lib/paraglide/messages';
+import { getLocale } from '$lib/paraglide/runtime';
+import { validate } from '$lib/validation';
+import type { AppRole } from '$lib/domain/roles';
+import { moveTask, siteToday, todayCounters, todayTasks, type Transition } from './tasks.server';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+/** Roles that work tasks with their hands; others read the page (RLS has the final word). */
+const HANDS_ON: AppRole[] = ['operator', 'team_lead', 'site_manager', 'admin'];
+
+export const load: PageServerLoad = async ({ locals, parent, depends }) => {
+	depends('live:tasks', 'live:vehicles');
+	const { currentSite } = await parent();
+	if (!currentSite) return { site: null, today: null, counters: null, tasks: [], canAct: false };
+
+	const user = locals.user!;
+	const canAct = user.roles.some((r) => (r.siteId === currentSite.id || r.siteId === null) && HANDS_ON.includes(r.role));
+	const { today, counters, tasks } = await locals.db(async (sql) => ({
+		today: await siteToday(sql, currentSite.id),
+		counters: await todayCounters(sql, currentSite.id),
+		tasks: await todayTasks(sql, currentSite.id, getLocale())
+	}));
+	return { site: currentSite, today, counters, tasks, canAct };
+};
+
+// z.guid(), not z.uuid(): ids derived from md5 (the demo data) are not RFC 4122 versioned.
+const taskForm = z.object({ taskId: z.guid() });
+
+async function move({ request, locals }: RequestEvent, transition: Transition) {
+	const parsed = validate(taskForm, Object.fromEntries(await request.formData()), getLocale());
+	if (!parsed.ok) return fail(400, { errors: parsed.errors });
+	const { taskId } = parsed.data;
+
+	let outcome;
+	try {
+		outcome = await locals.db((sql) => moveTask(sql, taskId, transition));
+	} catch (err) {
+		// A WITH CHECK policy refusing the new row raises instead of updating nothing.
+		if ((err as { code?: string }).code === '42501') return fail(403, { taskId, errors: { '': [m.task_forbidden()] } });
+		throw err;
+	}
+	switch (outcome) {
+		case 'ok':
+			return { taskId, transition };
+		case 'forbidden':
+			return fail(403, { taskId, errors: { '': [m.task_forbidden()] } });
+		case 'stale':
+			return fail(409, { taskId, errors: { '': [m.task_stale()] } });
+		case 'not_found':
+			return fail(404, { taskId, errors: { '': [m.task_not_found()] } });
+	}
+}
+
+export const actions: Actions = {
+	start: (event) => move(event, 'start'),
+	complete: (event) => move(event, 'complete')
+};
