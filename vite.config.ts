@@ -2,7 +2,8 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import tailwindcss from '@tailwindcss/vite';
 import type { Server } from 'node:http';
-import { defineConfig, type Plugin, type ViteDevServer, type PreviewServer } from 'vitest/config';
+import type { Plugin, PreviewServer, ViteDevServer } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 /**
  * Serves socket.io on Vite's own HTTP server in dev and preview, so one process serves the app

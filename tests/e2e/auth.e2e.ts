@@ -31,8 +31,8 @@ test.describe('sign-in', () => {
 
 		const emailError = page.locator('#email-error');
 		const passwordError = page.locator('#password-error');
-		await expect(emailError).toContainText(/invalide/i);
-		await expect(passwordError).toContainText(/caractères/i);
+		await expect(emailError).toHaveText('Saisissez une adresse e-mail valide.');
+		await expect(passwordError).toHaveText('Saisissez votre mot de passe.');
 		await expect(page.locator('#email')).toHaveAttribute('aria-invalid', 'true');
 		await expect(page.locator('#email')).toHaveAttribute('aria-describedby', 'email-error');
 
@@ -41,7 +41,7 @@ test.describe('sign-in', () => {
 		await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 		await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 		await page.locator('form button[type="submit"]').click();
-		await expect(emailError).toContainText(/invalid email/i);
-		await expect(passwordError).toContainText(/characters/i);
+		await expect(emailError).toHaveText('Enter a valid email address.');
+		await expect(passwordError).toHaveText('Enter your password.');
 	});
 });

@@ -1,7 +1,7 @@
 import bcrypt from 'bcryptjs';
 import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import { getPool, withUser } from '../../src/lib/server/db/pool';
 import { signIn } from '../../src/lib/server/auth/sign-in';

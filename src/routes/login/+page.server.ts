@@ -9,9 +9,14 @@ import { setSessionCookies } from '$lib/server/auth/cookies';
 import { consumeSignInAttempt, forgetSignInAttempts } from '$lib/server/auth/rate-limit';
 import type { Actions, PageServerLoad } from './$types';
 
+// Messages are resolved per parse, so they follow the reader's language.
 const credentials = z.object({
-	email: z.string().trim().toLowerCase().pipe(z.email()),
-	password: z.string().min(1).max(200)
+	email: z
+		.string()
+		.trim()
+		.toLowerCase()
+		.pipe(z.email({ error: () => m.login_email_invalid() })),
+	password: z.string().min(1, { error: () => m.login_password_required() }).max(200)
 });
 
 /** Only same-site paths, so the sign-in form cannot be used to bounce people elsewhere. */
