@@ -1,6 +1,7 @@
 import type { Section } from '$lib/domain/roles';
 import CalendarCheck from 'lucide-svelte/icons/calendar-check';
 import ClipboardList from 'lucide-svelte/icons/clipboard-list';
+import Truck from 'lucide-svelte/icons/truck';
 import type { IconComponent } from '../icons';
 
 export interface NavItem {
@@ -16,6 +17,7 @@ export interface NavItem {
  */
 const routes: Partial<Record<Section, Omit<NavItem, 'section'>>> = {
 	today: { href: '/today', icon: CalendarCheck },
+	transfers: { href: '/transfers', icon: Truck },
 	portal: { href: '/portal', icon: ClipboardList }
 };
 

@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { RequestHandler } from './$types';
 
-const body = z.object({ siteId: z.uuid(), back: z.string().default('/') });
+const body = z.object({ siteId: z.guid(), back: z.string().default('/') });
 
 /** Site switcher: remembered on the person's profile, so every device opens on it. */
 export const POST: RequestHandler = async ({ request, locals }) => {
