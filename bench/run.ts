@@ -1,0 +1,17 @@
+/**
+ * npm run bench -- <name> [flags]: runs one benchmark of this folder. Each prints what it does
+ * as it goes and, as its last line, one JSON object with its numbers.
+ */
+import { main as fanout } from './fanout';
+
+const benches: Record<string, (args: string[]) => Promise<void>> = { fanout };
+
+const [name, ...args] = process.argv.slice(2);
+const bench = benches[name ?? ''];
+if (!bench) {
+	console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [flags]`);
+	process.exit(2);
+}
+await bench(args);
+// The embedded Postgres and the pools would keep the process alive; the numbers are printed.
+process.exit(0);

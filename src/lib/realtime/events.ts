@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * The one socket contract, shared by the realtime server and the browser's live client.
+ *
+ * The socket carries metadata only: a change says which row of which table moved, never its
+ * content. Pages re-run their own queries under row-level security, so what a person sees is
+ * decided by Postgres alone and a routing mistake can at worst reveal that something changed.
+ */
+
+export type ChangeOp = 'insert' | 'update' | 'delete';
+
+export interface Change {
+	/** public.change_log id: global and increasing, the cursor a reconnecting screen sends back. */
+	id: number;
+	table: string;
+	op: ChangeOp;
+	rowId: string | null;
+	/** When the change was written (ISO 8601). */
+	at: string;
+}
+
+/** The rooms a socket is in, re-sent whenever they change (membership granted or revoked). */
+export interface Rooms {
+	sites: string[];
+	clientAccounts: string[];
+	threads: string[];
+}
+
+export interface CaughtUp {
+	/** The cursor to keep: every change up to it that this person may see has been sent. */
+	lastId: number;
+	/** True when too much was missed to replay one by one: reload everything instead. */
+	reset: boolean;
+}
+
+export type ErrorCode = 'invalid_payload' | 'rate_limited' | 'forbidden' | 'limit_reached' | 'internal_error';
+
+export interface ErrorDetail {
+	path: string;
+	message: string;
+}
+
+export type Response<T> = { data: T } | { error: ErrorCode; errorDetails?: ErrorDetail[] };
+
+export interface ServerToClientEvents {
+	change: (change: Change) => void;
+	/** Ends the replay started by `catch_up`: the changes before it in the stream were missed ones. */
+	caught_up: (state: CaughtUp) => void;
+	rooms: (rooms: Rooms) => void;
+}
+
+export interface ClientToServerEvents {
+	/** Replays the changes after `since` this person may see; `since: null` only asks for a cursor. */
+	catch_up: (request: CatchUpRequest, ack: (response: Response<{ replayed: number }>) => void) => void;
+	join_thread: (request: ThreadRequest, ack: (response: Response<null>) => void) => void;
+	leave_thread: (request: ThreadRequest, ack: (response: Response<null>) => void) => void;
+}
+
+export const catchUpRequest = z.strictObject({ since: z.number().int().nonnegative().nullable() });
+export type CatchUpRequest = z.infer<typeof catchUpRequest>;
+
+// z.guid(), not z.uuid(): Postgres takes any 128-bit hex id, and ids derived with md5()::uuid
+// (the demo seed's) carry no RFC version digit.
+export const threadRequest = z.strictObject({ threadId: z.guid() });
+export type ThreadRequest = z.infer<typeof threadRequest>;
