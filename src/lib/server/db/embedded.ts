@@ -31,9 +31,13 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }: E
 	const dir = isRoot ? reachableByOthers(path.resolve(dataDir)) : path.resolve(dataDir);
 	const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
 
-	if (await answers(url)) {
+	const running = await dataDirectoryAt(url);
+	if (running === dir) {
 		log(`[db] reusing the embedded Postgres already running on port ${port}`);
 		return { url, stop: async () => {} };
+	}
+	if (running) {
+		throw new Error(`port ${port} is taken by another Postgres (${running}); set EMBEDDED_PG_PORT to a free port`);
 	}
 	await stopStaleServer(dir, isRoot);
 
@@ -62,15 +66,16 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }: E
 	return { url, stop: () => server.stop() };
 }
 
-async function answers(url: string): Promise<boolean> {
+/** The data directory of the server answering at `url`, or null when none answers. */
+async function dataDirectoryAt(url: string): Promise<string | null> {
 	const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
 	client.on('error', () => {});
 	try {
 		await client.connect();
-		await client.query('select 1');
-		return true;
+		const { rows } = await client.query<{ data_directory: string }>('show data_directory');
+		return rows[0].data_directory;
 	} catch {
-		return false;
+		return null;
 	} finally {
 		await client.end().catch(() => {});
 	}
