@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { migrate } from '../../src/lib/server/db/migrate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { privateDatabase } from './private-database';
 
 /**
  * supabase/seed.sql: loads, loads again without changing anything, and gives the demo what the
@@ -66,19 +66,9 @@ async function asUser<T>(email: string, fn: () => Promise<T>): Promise<T> {
 }
 
 beforeAll(async () => {
-	const server = new URL(inject('databaseUrl'));
-	const name = `relais_seed_${process.pid}`;
-	const admin = async (sql: string) => {
-		const c = new pg.Client({ connectionString: Object.assign(new URL(server), { pathname: '/postgres' }).toString() });
-		await c.connect();
-		await c.query(sql);
-		await c.end();
-	};
-	await admin(`drop database if exists ${name}`);
-	await admin(`create database ${name}`);
-	dropDatabase = () => admin(`drop database if exists ${name} with (force)`);
-	const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
-	await migrate(url, { bootstrap: true });
+	const database = await privateDatabase('seed');
+	dropDatabase = database.drop;
+	const url = database.url;
 
 	db = new pg.Client({ connectionString: url });
 	await db.connect();

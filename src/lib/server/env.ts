@@ -20,7 +20,9 @@ const schema = z.object({
 	ALLOWED_ORIGINS: z.string().default(''),
 	REALTIME_ADAPTER: z.enum(['none', 'postgres', 'redis']).default('none'),
 	REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-	SEED_DEMO: z.enum(['auto', 'never']).default('auto')
+	SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+	// How long the change log keeps changes for screens catching up after a disconnection.
+	CHANGE_LOG_RETENTION_HOURS: z.coerce.number().positive().default(168)
 });
 
 export type Env = z.infer<typeof schema>;

@@ -26,15 +26,17 @@ export function catchUpHandler(socket: RealtimeSocket, pool: pg.Pool, feed: Chan
 				socket.emit('caught_up', { lastId: head, reset: false });
 				return { replayed: 0 };
 			}
-			const rows = await withUser(pool, socket.data.claims, async (sql) => {
+			const { rows, horizon } = await withUser(pool, socket.data.claims, async (sql) => {
 				const { rows } = await sql.query<Pick<CapturedChange, 'id' | 'table' | 'op' | 'rowId' | 'committedAt'>>(
 					`select id, table_name as "table", op, row_id as "rowId", committed_at as "committedAt"
 					   from public.change_log where id > $1 order by id limit $2`,
 					[since, REPLAY_LIMIT + 1]
 				);
-				return rows;
+				const horizon = (await sql.query<{ h: number }>('select private.change_log_horizon() as h')).rows[0].h;
+				return { rows, horizon };
 			});
-			if (rows.length > REPLAY_LIMIT) {
+			// Too much to replay, or part of it already pruned: the screen reloads instead.
+			if (rows.length > REPLAY_LIMIT || since < horizon) {
 				socket.emit('caught_up', { lastId: Math.max(head, since), reset: true });
 				return { replayed: 0 };
 			}

@@ -18,6 +18,7 @@ import { replayOnlyAfterAuth } from './recovery';
 import { describeRooms } from './rooms';
 import { threadHandlers } from './threads';
 import type { RealtimeServer } from './types';
+import { pruneChangeLogPeriodically } from './retention';
 
 export type { AdapterChoice } from './adapter';
 
@@ -97,12 +98,20 @@ export async function startRealtime(httpServer: HttpServer): Promise<Realtime> {
 	const origins = [config.ORIGIN, ...config.ALLOWED_ORIGINS.split(',')].map((o) => o?.trim()).filter((o): o is string => Boolean(o));
 	const adapter: AdapterChoice =
 		config.REALTIME_ADAPTER === 'redis' ? { kind: 'redis', url: config.REDIS_URL } : { kind: config.REALTIME_ADAPTER };
+	const pool = getPool(url);
 	const realtime = await createRealtime(httpServer, {
-		pool: getPool(url),
+		pool,
 		// An Origin header carries no path or trailing slash: compare in that form.
 		allowedOrigins: origins.map((o) => new URL(o).origin),
 		adapter
 	});
+	const stopPruning = pruneChangeLogPeriodically(pool, config.CHANGE_LOG_RETENTION_HOURS, console.log);
 	console.log(`[realtime] socket.io ready (adapter: ${config.REALTIME_ADAPTER})`);
-	return realtime;
+	return {
+		...realtime,
+		close: () => {
+			stopPruning();
+			return realtime.close();
+		}
+	};
 }
