@@ -43,6 +43,14 @@ as $$
   select pruned_through from private.change_log_horizon
 $$;
 
-revoke all on function private.prune_change_log(interval), private.change_log_horizon() from public;
+-- The newest change id, read when a page is rendered: the screen's live connection catches up
+-- from there, so nothing committed between the render and the connection is missed.
+create function private.change_log_head() returns bigint
+language sql stable security definer set search_path = ''
+as $$
+  select coalesce(max(id), 0) from public.change_log
+$$;
+
+revoke all on function private.prune_change_log(interval), private.change_log_horizon(), private.change_log_head() from public;
 grant execute on function private.prune_change_log(interval) to service_role;
-grant execute on function private.change_log_horizon() to authenticated, service_role;
+grant execute on function private.change_log_horizon(), private.change_log_head() to authenticated, service_role;

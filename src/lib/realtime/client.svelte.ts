@@ -32,9 +32,14 @@ class LiveConnection {
 	#pending = new Map<string, ReturnType<typeof setTimeout>>();
 	#recent = new Set<number>();
 
-	/** Opens the connection once (call from the app layout); later calls do nothing. */
-	connect(): void {
+	/**
+	 * Opens the connection once (call from the app layout); later calls do nothing.
+	 * `renderedAt` is the change id the page was rendered at: a new tab catches up from there,
+	 * so a change committed between the render and the connection still reaches it.
+	 */
+	connect(renderedAt?: number): void {
 		if (!browser || this.#socket) return;
+		if (this.#cursor() === null && renderedAt) this.#advance(renderedAt);
 		this.status = 'connecting';
 		const socket = io({ withCredentials: true, transports: ['websocket', 'polling'], tryAllTransports: true });
 		socket.on('connect', () => {

@@ -11,6 +11,7 @@ export const load: LayoutServerLoad = ({ locals }) => {
 		user: { id: user.id, fullName: user.fullName, email: user.email, role: user.primaryRole, organisationName: user.organisationName },
 		sites: user.sites,
 		currentSite,
-		sections: sectionsByRole[user.primaryRole]
+		sections: sectionsByRole[user.primaryRole],
+		liveCursor: user.liveCursor
 	};
 };

@@ -7,6 +7,7 @@ export const load: LayoutServerLoad = ({ locals }) => {
 	if (user.clientAccounts.length === 0) throw redirect(303, '/');
 	return {
 		user: { fullName: user.fullName, email: user.email, role: user.primaryRole, organisationName: user.organisationName },
-		accounts: user.clientAccounts
+		accounts: user.clientAccounts,
+		liveCursor: user.liveCursor
 	};
 };

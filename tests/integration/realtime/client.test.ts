@@ -55,16 +55,22 @@ it('refreshes pages on changes and catches up after every kind of reconnection',
 	const heard: Change[] = [];
 	onChange(['vehicles'], (change) => heard.push(change));
 
-	live.connect();
+	// A new tab: the page was rendered at `renderedAt`, and a change landed before its socket
+	// connected. It arrives through catch-up all the same.
+	const renderedAt = (await world.pool.query<{ id: number }>('select max(id)::int as id from public.change_log')).rows[0].id;
+	await updateVehicle();
+	live.connect(renderedAt);
+	await waitFor('the change made between render and connection', () => heard.length === 1);
 	await waitFor('the client to be live', () => live.status === 'live');
-	expect(Number(storage.get('relais.live.cursor'))).toBeGreaterThan(0);
+	await waitFor('the refresh it causes', () => navigation.invalidate.mock.calls.length > 0);
+	navigation.invalidate.mockClear();
 
 	// Three changes in a row: one refresh of the pages that depend on vehicles.
 	for (let i = 0; i < 3; i++) await updateVehicle();
-	await waitFor('the three changes', () => heard.length === 3);
+	await waitFor('the three changes', () => heard.length === 4);
 	await waitFor('the refresh', () => navigation.invalidate.mock.calls.length > 0);
 	expect(navigation.invalidate.mock.calls).toEqual([['live:vehicles']]);
-	expect(Number(storage.get('relais.live.cursor'))).toBe(heard[2].id);
+	expect(Number(storage.get('relais.live.cursor'))).toBe(heard[3].id);
 
 	// The network drops (socket.io reconnects by itself), then the server hangs up (as on an
 	// expired token: the client tries again later). Each time a change committed meanwhile

@@ -22,12 +22,15 @@ export interface SessionUser {
 	sites: SiteSummary[];
 	clientAccounts: { id: string; name: string }[];
 	lastSiteId: string | null;
+	/** The change log's head when the request began: where this page's live connection catches up from. */
+	liveCursor: number;
 }
 
 /** Loads who is signed in, as that person: what RLS lets them read is what they get. */
 export async function loadSessionUser(sql: Sql): Promise<SessionUser | null> {
 	const { rows } = await sql.query(`
 		select p.id, p.email, p.full_name, p.locale, p.organisation_id, o.name as organisation_name, p.last_site_id,
+		  private.change_log_head() as live_cursor,
 		  coalesce((select json_agg(json_build_object('siteId', m.site_id, 'role', m.role))
 		            from public.memberships m where m.user_id = p.id), '[]') as roles,
 		  coalesce((select json_agg(json_build_object('id', s.id, 'code', s.code, 'name', s.name, 'kind', s.kind) order by s.kind, s.name)
@@ -50,6 +53,7 @@ export async function loadSessionUser(sql: Sql): Promise<SessionUser | null> {
 		primaryRole: primaryRole(r.roles),
 		sites: r.sites,
 		clientAccounts: r.client_accounts,
-		lastSiteId: r.last_site_id
+		lastSiteId: r.last_site_id,
+		liveCursor: r.live_cursor
 	};
 }
