@@ -213,3 +213,13 @@ alter policy "who moves a transfer records its steps" on public.transfer_events
          or private.has_site_role(to_site_id, '{site_manager,director,admin}')
          or driver_id = (select auth.uid()))
   );
+
+-- ─── authorship ──────────────────────────────────────────────────────────────────────────────
+-- Who created an order or a thread, and who requested a transfer, is part of the record:
+-- restrictive policies (ANDed with the ones above) make it the signed-in person.
+create policy "orders are signed by their author" on public.orders
+  as restrictive for insert to authenticated with check (created_by = (select auth.uid()));
+create policy "threads are signed by their author" on public.ticket_threads
+  as restrictive for insert to authenticated with check (created_by = (select auth.uid()));
+create policy "transfers are signed by their requester" on public.transfers
+  as restrictive for insert to authenticated with check (requested_by = (select auth.uid()));

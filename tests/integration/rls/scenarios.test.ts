@@ -262,3 +262,30 @@ describe('rows point only at what their author may reach', () => {
 		await may('driver', step(driver.id));
 	});
 });
+
+describe('authorship', () => {
+	it('an order, a thread or a transfer is signed by whoever creates it, never in someone else\'s name', async () => {
+		const { site, order } = fx.at.hub;
+		const { people, clients } = fx.world;
+		const orderAs = (author: string) =>
+			sql(
+				`insert into public.orders (site_id, client_account_id, reference, deadline, created_by) values ($1, $2, $3, '2027-01-31', $4)`,
+				site,
+				clients.acme,
+				`SIGN-${author.slice(0, 8)}`,
+				author
+			);
+		await may('csm', orderAs(people.csm.id));
+		await mayNot('csm', orderAs(people.site_manager.id));
+		const threadAs = (author: string) =>
+			sql(
+				`insert into public.ticket_threads (site_id, client_account_id, subject_type, subject_id, title, created_by) values ($1, $2, 'order', $3, 'Retard', $4)`,
+				site,
+				clients.acme,
+				order,
+				author
+			);
+		await may('client', threadAs(people.client.id));
+		await mayNot('client', threadAs(people.csm.id));
+	});
+});
