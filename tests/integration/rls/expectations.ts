@@ -30,9 +30,10 @@ export const matrix = {
 	// Row: a colleague's profile. Staff read the organisation's people; people edit their own
 	// profile, and admins, who administer people, anyone's of their organisation.
 	profiles:         ['S---', 'S---', 'S---', 'S---', 'S---', 'S---', '----', '----', 'SIUD', 'S---', '----', 'SIUD'],
-	// Row: a colleague's membership at the persona's site. Site managers staff their own site;
-	// admins grant any role; everyone reads their own memberships (scenarios.test.ts).
-	memberships:      ['----', '----', '----', '----', 'SI-D', 'S---', '----', '----', 'SIUD', '----', '----', 'SIUD'],
+	// Row: a colleague's membership at the persona's site. Site managers staff their own site,
+	// team leads read it to plan by operator; admins grant any role; everyone reads their own
+	// memberships (scenarios.test.ts).
+	memberships:      ['----', 'S---', '----', '----', 'SI-D', 'S---', '----', '----', 'SIUD', '----', '----', 'SIUD'],
 	client_accounts:  ['S---', 'S---', 'SIU-', 'S---', 'S---', 'S---', '----', 'S---', 'SIUD', 'S---', 'S---', 'SIUD'],
 	// Row: the client's own membership of their account. Nothing to update: add or remove.
 	client_members:   ['S---', 'S---', 'SI-D', 'S---', 'S---', 'S---', '----', 'S---', 'SI-D', 'S---', 'S---', 'SI-D'],
