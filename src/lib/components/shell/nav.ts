@@ -1,5 +1,6 @@
 import type { Section } from '$lib/domain/roles';
 import CalendarCheck from 'lucide-svelte/icons/calendar-check';
+import ClipboardCheck from 'lucide-svelte/icons/clipboard-check';
 import ClipboardList from 'lucide-svelte/icons/clipboard-list';
 import Truck from 'lucide-svelte/icons/truck';
 import type { IconComponent } from '../icons';
@@ -17,6 +18,7 @@ export interface NavItem {
  */
 const routes: Partial<Record<Section, Omit<NavItem, 'section'>>> = {
 	today: { href: '/today', icon: CalendarCheck },
+	orders: { href: '/orders', icon: ClipboardCheck },
 	transfers: { href: '/transfers', icon: Truck },
 	portal: { href: '/portal', icon: ClipboardList }
 };
