@@ -40,7 +40,7 @@ export default async function warmUp(config: FullConfig): Promise<void> {
 		await visit(null, ['/login']);
 		// Until the dependency pre-bundling settles, a fresh page may fail to hydrate: wait for one that does.
 		await untilHydrated(browser, project.baseURL!);
-		await visit('responsable@relais.demo', ['/today', '/today?wall=1']);
+		await visit('responsable@relais.demo', ['/today', '/today?wall=1', '/orders', '/orders/new', '/transfers']);
 		await visit('client@relais.demo', ['/portal']);
 	} finally {
 		await browser.close();

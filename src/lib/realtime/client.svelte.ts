@@ -1,5 +1,6 @@
 import { browser } from '$app/environment';
 import { invalidate, invalidateAll } from '$app/navigation';
+import { navigating } from '$app/state';
 import { io, type Socket } from 'socket.io-client';
 import type { Change, ClientToServerEvents, Response, ServerToClientEvents } from './events';
 
@@ -98,15 +99,23 @@ class LiveConnection {
 		if (this.#recent.size > RECENT_IDS) this.#recent.delete(this.#recent.values().next().value!);
 		this.#advance(change.id);
 		for (const listener of this.#listeners) if (listener.tables.has(change.table)) listener.callback(change);
-		if (!this.#pending.has(change.table)) {
-			this.#pending.set(
-				change.table,
-				setTimeout(() => {
-					this.#pending.delete(change.table);
-					void invalidate(`live:${change.table}`);
-				}, COALESCE_MS)
-			);
-		}
+		if (!this.#pending.has(change.table)) this.#refreshSoon(change.table);
+	}
+
+	/**
+	 * Refreshes the pages that depend on `table` once changes stop coming in. Not while a
+	 * navigation is under way: invalidating then would reload the page being left and cancel the
+	 * move (a form that saves and redirects causes exactly that); the refresh waits for it.
+	 */
+	#refreshSoon(table: string): void {
+		this.#pending.set(
+			table,
+			setTimeout(() => {
+				if (navigating.to) return this.#refreshSoon(table);
+				this.#pending.delete(table);
+				void invalidate(`live:${table}`);
+			}, COALESCE_MS)
+		);
 	}
 
 	#cursor(): number | null {

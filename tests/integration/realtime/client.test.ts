@@ -13,6 +13,7 @@ import { startNode, waitFor, type Node } from './helpers';
 const navigation = vi.hoisted(() => ({ invalidate: vi.fn(async () => {}), invalidateAll: vi.fn(async () => {}) }));
 vi.mock('$app/navigation', () => navigation);
 vi.mock('$app/environment', () => ({ browser: true }));
+vi.mock('$app/state', () => ({ navigating: { to: null } }));
 const handshake = vi.hoisted(() => ({ cookie: '' }));
 vi.mock('socket.io-client', async (original) => {
 	const actual = await original<typeof import('socket.io-client')>();
