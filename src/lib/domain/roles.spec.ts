@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { primaryRole, sectionsByRole } from './roles';
+import { holdsRoleAt, primaryRole, sectionsByRole } from './roles';
 
 describe('primaryRole', () => {
 	it('picks the most encompassing role someone holds', () => {
@@ -20,5 +20,14 @@ describe('sectionsByRole', () => {
 	it('gives drivers their transfers and nothing of the yard', () => {
 		expect(sectionsByRole.driver).toContain('transfers');
 		expect(sectionsByRole.driver).not.toContain('yard');
+	});
+});
+
+describe('holdsRoleAt', () => {
+	it('counts a role at that site or organisation-wide, not at another site', () => {
+		expect(holdsRoleAt([{ siteId: 'a', role: 'csm' }], 'a', ['csm'])).toBe(true);
+		expect(holdsRoleAt([{ siteId: null, role: 'admin' }], 'a', ['admin'])).toBe(true);
+		expect(holdsRoleAt([{ siteId: 'b', role: 'csm' }], 'a', ['csm'])).toBe(false);
+		expect(holdsRoleAt([{ siteId: 'a', role: 'operator' }], 'a', ['csm'])).toBe(false);
 	});
 });

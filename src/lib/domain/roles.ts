@@ -20,6 +20,11 @@ export interface RoleGrant {
 /** Most encompassing first: the role that shapes someone's navigation when they hold several. */
 const precedence: AppRole[] = ['admin', 'director', 'site_manager', 'csm', 'team_lead', 'sales', 'operator', 'driver'];
 
+/** Does someone hold one of `wanted` at `siteId`? Organisation-wide grants count at every site. */
+export function holdsRoleAt(roles: RoleGrant[], siteId: string, wanted: readonly AppRole[]): boolean {
+	return roles.some((r) => (r.siteId === siteId || r.siteId === null) && wanted.includes(r.role));
+}
+
 /** A person with no staff role but a client account is a client. */
 export function primaryRole(roles: RoleGrant[]): AppRole {
 	return precedence.find((role) => roles.some((r) => r.role === role)) ?? 'client';

@@ -1,8 +1,7 @@
 import { env, usesSupabase } from './env';
 import { startEmbeddedPostgres } from './db/embedded';
-import { isSeeded, migrate, seed } from './db/migrate';
+import { isSeeded, migrate, seed, withClient } from './db/migrate';
 import path from 'node:path';
-import pg from 'pg';
 
 const key = Symbol.for('relais.database');
 type Holder = { [key]?: Promise<string> };
@@ -45,17 +44,13 @@ async function boot(log: (line: string) => void): Promise<string> {
 
 /** On the embedded default, say how to get in: the demo accounts present in the database. */
 async function announceDemoLogins(url: string, log: (line: string) => void): Promise<void> {
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		const { rows } = await client.query<{ email: string; role: string }>(`
+	const { rows } = await withClient(url, (client) =>
+		client.query<{ email: string; role: string }>(`
 			select u.email, coalesce(string_agg(distinct m.role::text, ', '), 'client') as role
 			from auth.users u left join public.memberships m on m.user_id = u.id
-			where u.email like '%@relais.demo' group by u.email order by min(u.created_at), u.email`);
-		if (!rows.length) return;
-		log('[demo] sign in with any of these (password: relais-demo):');
-		for (const r of rows) log(`[demo]   ${r.email.padEnd(28)} ${r.role}`);
-	} finally {
-		await client.end();
-	}
+			where u.email like '%@relais.demo' group by u.email order by min(u.created_at), u.email`)
+	);
+	if (!rows.length) return;
+	log('[demo] sign in with any of these (password: relais-demo):');
+	for (const r of rows) log(`[demo]   ${r.email.padEnd(28)} ${r.role}`);
 }

@@ -7,6 +7,17 @@ export const migrationsDir = path.join(root, 'supabase', 'migrations');
 const bootstrapFile = path.join(root, 'supabase', 'bootstrap', 'local.sql');
 const seedFile = path.join(root, 'supabase', 'seed.sql');
 
+/** Runs `fn` on a connection of its own (not a pool's), closed afterwards. */
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+	const client = new pg.Client({ connectionString: url });
+	await client.connect();
+	try {
+		return await fn(client);
+	} finally {
+		await client.end();
+	}
+}
+
 /**
  * Applies supabase/migrations in order, recording them where the Supabase CLI does
  * (supabase_migrations.schema_migrations), so a database migrated here and one pushed with
@@ -57,35 +68,20 @@ export async function migrate(url: string, { bootstrap }: { bootstrap: boolean }
 
 /** Loads the demo data (idempotent: fixed ids and `on conflict do nothing`). */
 export async function seed(url: string): Promise<void> {
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		await client.query(await readFile(seedFile, 'utf8'));
-	} finally {
-		await client.end();
-	}
+	const sql = await readFile(seedFile, 'utf8');
+	await withClient(url, (client) => client.query(sql));
 }
 
 export async function isSeeded(url: string): Promise<boolean> {
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		const { rows } = await client.query('select exists (select 1 from public.organisations) as seeded');
-		return rows[0].seeded as boolean;
-	} finally {
-		await client.end();
-	}
+	const { rows } = await withClient(url, (client) => client.query('select exists (select 1 from public.organisations) as seeded'));
+	return rows[0].seeded as boolean;
 }
 
 /** Drops everything the migrations and bootstrap created. Refuses to run against Supabase. */
 export async function reset(url: string): Promise<void> {
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		await client.query(`drop schema if exists public cascade; drop schema if exists private cascade;
+	await withClient(url, (client) =>
+		client.query(`drop schema if exists public cascade; drop schema if exists private cascade;
 			drop schema if exists supabase_migrations cascade; drop schema if exists auth cascade;
-			create schema public; grant usage on schema public to public`);
-	} finally {
-		await client.end();
-	}
+			create schema public; grant usage on schema public to public`)
+	);
 }

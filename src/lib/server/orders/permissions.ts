@@ -1,4 +1,4 @@
-import type { AppRole } from '$lib/domain/roles';
+import { holdsRoleAt, type AppRole } from '$lib/domain/roles';
 import type { SessionUser } from '$lib/server/auth/session-user';
 
 /** Who takes orders at a site for any client (the orders insert policy says the same; it decides). */
@@ -6,5 +6,5 @@ const ORDER_TAKERS: AppRole[] = ['csm', 'site_manager', 'admin'];
 
 /** Whether to offer the order form at a site: a convenience only, row-level security enforces. */
 export function mayTakeOrders(user: SessionUser, siteId: string): boolean {
-	return user.roles.some((r) => (r.siteId === siteId || r.siteId === null) && ORDER_TAKERS.includes(r.role));
+	return holdsRoleAt(user.roles, siteId, ORDER_TAKERS);
 }

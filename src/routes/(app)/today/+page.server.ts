@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { validate } from '$lib/validation';
-import type { AppRole } from '$lib/domain/roles';
+import { holdsRoleAt, type AppRole } from '$lib/domain/roles';
 import { moveTask, siteToday, todayCounters, todayTasks, type Transition } from './tasks.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -16,7 +16,7 @@ export const load: PageServerLoad = async ({ locals, parent, depends }) => {
 	if (!currentSite) return { site: null, today: null, counters: null, tasks: [], canAct: false };
 
 	const user = locals.user!;
-	const canAct = user.roles.some((r) => (r.siteId === currentSite.id || r.siteId === null) && HANDS_ON.includes(r.role));
+	const canAct = holdsRoleAt(user.roles, currentSite.id, HANDS_ON);
 	const { today, counters, tasks } = await locals.db(async (sql) => ({
 		today: await siteToday(sql, currentSite.id),
 		counters: await todayCounters(sql, currentSite.id),
