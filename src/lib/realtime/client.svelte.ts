@@ -28,7 +28,8 @@ class LiveConnection {
 	// 'connecting' from the start: the app layout connects on mount, and SSR should not show "offline".
 	status = $state<LiveStatus>('connecting');
 
-	#socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+	// Reactive, so a screen that rides this connection (the planning board) starts once it exists.
+	#socket = $state.raw<Socket<ServerToClientEvents, ClientToServerEvents> | undefined>(undefined);
 	#listeners = new Set<Listener>();
 	#pending = new Map<string, ReturnType<typeof setTimeout>>();
 	#recent = new Set<number>();
@@ -70,6 +71,11 @@ class LiveConnection {
 			else this.#retryLater(socket);
 		});
 		this.#socket = socket;
+	}
+
+	/** The connection, for screens that exchange their own messages over it. */
+	get socket(): Socket<ServerToClientEvents, ClientToServerEvents> | undefined {
+		return this.#socket;
 	}
 
 	/** Closes the connection (sign-out); `connect()` opens a new one. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BoardRef, BoardRefusal, HoldRequest, JoinedBoard, PresenceEntry, RollOverRequest } from '../board/model';
 
 /**
  * The one socket contract, shared by the realtime server and the browser's live client.
@@ -48,6 +49,11 @@ export interface ServerToClientEvents {
 	/** Ends the replay started by `catch_up`: the changes before it in the stream were missed ones. */
 	caught_up: (state: CaughtUp) => void;
 	rooms: (rooms: Rooms) => void;
+	/** A y-protocols sync message (step 1, step 2 or update) for the board `key` (site:period). */
+	board_sync: (key: string, message: Uint8Array) => void;
+	board_presence: (key: string, entries: PresenceEntry[]) => void;
+	/** The server refused this screen's last change or lost its copy: start the board afresh. */
+	board_refused: (key: string, reason: BoardRefusal) => void;
 }
 
 export interface ClientToServerEvents {
@@ -55,6 +61,13 @@ export interface ClientToServerEvents {
 	catch_up: (request: CatchUpRequest, ack: (response: Response<{ replayed: number }>) => void) => void;
 	join_thread: (request: ThreadRequest, ack: (response: Response<null>) => void) => void;
 	leave_thread: (request: ThreadRequest, ack: (response: Response<null>) => void) => void;
+	board_join: (request: BoardRef, ack: (response: Response<JoinedBoard>) => void) => void;
+	board_leave: (request: BoardRef, ack: (response: Response<null>) => void) => void;
+	board_sync: (key: string, message: Uint8Array) => void;
+	/** Which card this screen holds (is dragging), shown to everyone on the board. */
+	board_hold: (request: HoldRequest, ack: (response: Response<null>) => void) => void;
+	/** End of day: the day's unfinished cards go to the next working day or back to the backlog. */
+	board_roll_over: (request: RollOverRequest, ack: (response: Response<{ moved: number }>) => void) => void;
 }
 
 export const catchUpRequest = z.strictObject({ since: z.number().int().nonnegative().nullable() });

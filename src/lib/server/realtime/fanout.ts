@@ -3,7 +3,7 @@ import { wireChange, type CapturedChange } from './changes';
 import type { AccessEpochs } from './epochs';
 import { applyRooms, describeRooms, loadRooms, roomNames, routeChange, threadRoom, threadsOf, userRoom } from './rooms';
 import { threadsOfChanges } from './threads';
-import type { RealtimeServer } from './types';
+import type { RealtimeServer, RealtimeSocket } from './types';
 
 // Changes to these tables alter what their person may see: their rooms are recomputed.
 const ACCESS_TABLES = new Set(['memberships', 'client_members']);
@@ -13,7 +13,13 @@ const ACCESS_TABLES = new Set(['memberships', 'client_members']);
  * feed, so relaying through the adapter as well would deliver it twice across the cluster.
  * One emit per change: socket.io encodes the packet once and dedupes sockets across rooms.
  */
-export function createFanout(io: RealtimeServer, pool: pg.Pool, epochs: AccessEpochs, log: (line: string) => void) {
+export function createFanout(
+	io: RealtimeServer,
+	pool: pg.Pool,
+	epochs: AccessEpochs,
+	log: (line: string) => void,
+	onAccessChange: (socket: RealtimeSocket) => Promise<void> = async () => {}
+) {
 	/** Recomputes a person's rooms on this node's sockets, before later changes are sent. */
 	async function refreshAccess(userId: string): Promise<void> {
 		epochs.bump(userId);
@@ -27,6 +33,7 @@ export function createFanout(io: RealtimeServer, pool: pg.Pool, epochs: AccessEp
 			const own = { ...rooms, threads: rooms.threads.filter((t) => socket.rooms.has(threadRoom(t))) };
 			applyRooms(socket, roomNames(userId, own));
 			socket.emit('rooms', describeRooms(socket.rooms));
+			await onAccessChange(socket as unknown as RealtimeSocket);
 		}
 	}
 

@@ -3,6 +3,8 @@
 import type { Server as HttpServer } from 'node:http';
 import type pg from 'pg';
 import { Server } from 'socket.io';
+import { MAX_SYNC_BYTES } from '../../board/model';
+import { createBoardHub, type BoardHub } from '../board/hub';
 import { ensureDatabase } from '../boot';
 import { getPool } from '../db/pool';
 import { env } from '../env';
@@ -35,6 +37,8 @@ export interface RealtimeDeps {
 export interface Realtime {
 	/** For cross-node operations (`io.to(room).emit`, `fetchSockets`) through the adapter. */
 	io: RealtimeServer;
+	/** The planning boards held by this node. */
+	boards: BoardHub;
 	/** Drops every socket (clients reconnect elsewhere) and releases connections; leaves the HTTP server open. */
 	close(): Promise<void>;
 }
@@ -52,8 +56,9 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		serveClient: false,
 		cors: { origin: [...allowed], credentials: true },
 		connectionStateRecovery: { skipMiddlewares: false },
-		// Client messages are a few dozen bytes; the default megabyte only helps a flood.
-		maxHttpBufferSize: 16 * 1024,
+		// Client messages are a few dozen bytes, except a board update (a whole week accepted at
+		// once); the default megabyte only helps a flood.
+		maxHttpBufferSize: MAX_SYNC_BYTES + 1024,
 		// The HTTP server is shared (Vite's HMR socket in development): leave others' upgrades alone.
 		destroyUpgrade: false
 	});
@@ -63,6 +68,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 	const epochs = new AccessEpochs();
 	const feed = createPgChangeFeed(pool.options, log);
 	const limiter = createMessageLimiter();
+	const boards = createBoardHub({ io, pool, log });
 	io.use(handshake(pool, epochs, allowed, log));
 	io.on('connection', (socket) => {
 		limitMessages(socket, limiter);
@@ -70,15 +76,17 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		const threads = threadHandlers(socket, pool, epochs, log);
 		socket.on('join_thread', threads.join);
 		socket.on('leave_thread', threads.leave);
+		boards.attach(socket);
 		socket.emit('rooms', describeRooms(socket.rooms));
 	});
 
-	await feed.start(createFanout(io, pool, epochs, log));
+	await feed.start(createFanout(io, pool, epochs, log, (socket) => boards.refreshAccess(socket)));
 	const stopSweep = sweepExpiredSessions(io, deps.tokenCheckMs ?? 60_000);
 	io.attach(httpServer);
 
 	return {
 		io,
+		boards,
 		async close() {
 			stopSweep();
 			await feed.stop();

@@ -5,6 +5,10 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../realtime/
 /** Set by the handshake: the verified claims every query of this socket runs with. */
 export interface SocketData {
 	claims: JwtClaims;
+	/** Planning boards this socket has joined (key site:period), as presence reports them. */
+	boards?: Record<string, { canEdit: boolean; holding: string | null }>;
+	/** The person's name, for presence on boards. */
+	name?: string;
 }
 
 // Nodes exchange nothing of their own: each hears the change feed itself.

@@ -1,0 +1,417 @@
+// Relative imports only: bundled with the realtime server outside SvelteKit.
+import type pg from 'pg';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import {
+	boardKey,
+	boardRef,
+	cardsOf,
+	holdRequest,
+	MAX_SYNC_BYTES,
+	periodOf,
+	rankBetween,
+	rollOverRequest,
+	type BoardRef,
+	type JoinedBoard,
+	type Period,
+	type PresenceEntry
+} from '../../board/model';
+import { rollOver } from '../../domain/planning/end-of-day';
+import type { PlanningTask, TaskStatus } from '../../domain/planning/task';
+import { asService, withUser, type JwtClaims, type Sql } from '../db/pool';
+import { Refusal, validated } from '../realtime/handler';
+import type { RealtimeServer, RealtimeSocket } from '../realtime/types';
+import { project, trackCards } from './projection';
+import { appendUpdates, ensureDocument, lockDocument, readDocument, reconcile, tasksPlannedIn, updatesSince } from './store';
+
+/**
+ * The planning boards of this node: one Yjs document per site and week, kept in memory while
+ * someone has it open, synced with browsers over socket.io using the y-protocols messages.
+ *
+ * A change from a browser goes through one pipeline, one change at a time per document: the
+ * person must plan at the site (checked when they joined, and again by the database), the
+ * update is applied under the document's row lock after whatever other nodes wrote, projected
+ * into `tasks` and appended to the log in the same transaction, and only then sent to the
+ * other screens. A refused update is never applied here, so nobody else's document sees it;
+ * the screen that sent it is told to start afresh.
+ */
+
+const boardRoom = (key: string) => `board:${key}`;
+// A screen shows one board; a few more cover a second tab's worth of reconnects.
+const MAX_BOARDS_PER_SOCKET = 4;
+/** Transaction origins: the log and broadcast treat the server's own corrections like any update. */
+const FROM_CLIENT = 'client';
+const FROM_SERVER = 'server';
+
+interface Entry {
+	key: string;
+	siteId: string;
+	period: Period;
+	documentId: string;
+	doc: Y.Doc;
+	/** Highest board_updates.seq applied to `doc`. */
+	appliedSeq: number;
+	queue: Promise<unknown>;
+	evictTimer?: ReturnType<typeof setTimeout>;
+}
+
+export interface BoardHubDeps {
+	io: RealtimeServer;
+	pool: pg.Pool;
+	log: (line: string) => void;
+	/** How long a document stays in memory after its last screen left. */
+	idleMs?: number;
+}
+
+function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
+	const encoder = encoding.createEncoder();
+	write(encoder);
+	return encoding.toUint8Array(encoder);
+}
+
+const updateMessage = (update: Uint8Array) => syncMessage((e) => syncProtocol.writeUpdate(e, update));
+
+/** True for an update that changes nothing (what a screen with nothing new answers to step 1). */
+function isEmptyUpdate(update: Uint8Array): boolean {
+	const { structs, ds } = Y.decodeUpdate(update);
+	return structs.length === 0 && ds.clients.size === 0;
+}
+
+/** The updates `doc` emits while `fn` runs (one per transaction). */
+async function capture<T>(doc: Y.Doc, fn: () => Promise<T>): Promise<{ result: T; updates: Uint8Array[] }> {
+	const updates: Uint8Array[] = [];
+	const onUpdate = (update: Uint8Array) => updates.push(update);
+	doc.on('update', onUpdate);
+	try {
+		return { result: await fn(), updates };
+	} finally {
+		doc.off('update', onUpdate);
+	}
+}
+
+export type BoardHub = ReturnType<typeof createBoardHub>;
+
+export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps) {
+	const entries = new Map<string, Promise<Entry>>();
+
+	function serial<T>(entry: Entry, fn: () => Promise<T>): Promise<T> {
+		const run = entry.queue.then(fn, fn);
+		entry.queue = run.catch(() => {});
+		return run;
+	}
+
+	/** Loads a document (creating it from the tasks table the first time) and makes it match the table. */
+	async function load(siteId: string, period: Period): Promise<Omit<Entry, 'queue'>> {
+		return asService(pool, async (sql) => {
+			const documentId = await ensureDocument(sql, siteId, period);
+			const head = (await lockDocument(sql, documentId))!;
+			const { doc, seq } = (await readDocument(sql, documentId))!;
+			const rows = await tasksPlannedIn(sql, siteId, period);
+			const { updates } = await capture(doc, async () => reconcile(doc, rows, FROM_SERVER));
+			const appliedSeq = updates.length ? await appendUpdates(sql, siteId, { ...head, lastSeq: seq }, [Y.mergeUpdates(updates)], doc) : seq;
+			return { key: boardKey({ siteId, period }), siteId, period, documentId, doc, appliedSeq };
+		});
+	}
+
+	function open(siteId: string, period: Period): Promise<Entry> {
+		const key = boardKey({ siteId, period });
+		let entry = entries.get(key);
+		if (!entry) {
+			entry = load(siteId, period).then((loaded) => ({ ...loaded, queue: Promise.resolve() }));
+			entries.set(key, entry);
+			entry.catch(() => entries.delete(key));
+		}
+		return entry.then((e) => {
+			clearTimeout(e.evictTimer);
+			return e;
+		});
+	}
+
+	/** Forgets a document no screen of this node has open any more (after `idleMs`). */
+	function evictWhenIdle(entry: Entry): void {
+		clearTimeout(entry.evictTimer);
+		entry.evictTimer = setTimeout(async () => {
+			const local = await io.local.in(boardRoom(entry.key)).fetchSockets();
+			if (local.length === 0 && (await entries.get(entry.key)) === entry) {
+				entries.delete(entry.key);
+				entry.doc.destroy();
+			}
+		}, idleMs);
+		entry.evictTimer.unref?.();
+	}
+
+	/** Applies what other nodes appended since this node last looked. */
+	async function catchUp(sql: Sql, entry: Entry, lastSeq?: number): Promise<void> {
+		if (lastSeq !== undefined && lastSeq <= entry.appliedSeq) return;
+		const missed = await updatesSince(sql, entry.documentId, entry.appliedSeq);
+		if (!missed.length) return;
+		Y.applyUpdate(entry.doc, Y.mergeUpdates(missed.map((u) => u.payload)), FROM_SERVER);
+		entry.appliedSeq = missed.at(-1)!.seq;
+	}
+
+	/** Rebuilds a document from Postgres after a failed commit left the memory copy ahead of it. */
+	async function reload(entry: Entry): Promise<void> {
+		const stored = await asService(pool, (sql) => readDocument(sql, entry.documentId));
+		if (!stored) return;
+		entry.doc.destroy();
+		entry.doc = stored.doc;
+		entry.appliedSeq = stored.seq;
+	}
+
+	/**
+	 * The one way a document changes: `change` runs on the document under its row lock, as
+	 * `who` (null: the server itself), and its effect is projected, appended and sent to the
+	 * board's screens, except `sender`, which already has it (it gets corrections only).
+	 */
+	async function commit(entry: Entry, who: JwtClaims | null, change: (doc: Y.Doc) => void, opts: { reason?: string; sender?: RealtimeSocket } = {}) {
+		return serial(entry, async () => {
+			let outcome;
+			try {
+				const run = <T>(fn: (sql: Sql) => Promise<T>) => (who ? withUser(pool, who, fn) : asService(pool, fn));
+				outcome = await run(async (sql) => {
+					if (opts.reason) await sql.query(`select set_config('relais.reason', $1, true)`, [opts.reason]);
+					const head = await lockDocument(sql, entry.documentId);
+					if (!head) throw new Refusal('forbidden');
+					await catchUp(sql, entry, head.lastSeq);
+					const { result: touched, updates: changed } = await capture(entry.doc, async () => trackCards(entry.doc, () => change(entry.doc)));
+					const { result: projection, updates: corrections } = await capture(entry.doc, () =>
+						project(sql, entry.siteId, entry.period, entry.doc, touched, FROM_SERVER)
+					);
+					const updates = [...changed, ...corrections];
+					if (!updates.length) return null;
+					const seq = await appendUpdates(sql, entry.siteId, { ...head, lastSeq: entry.appliedSeq }, [Y.mergeUpdates(updates)], entry.doc);
+					return { seq, updates, corrections, projection };
+				});
+			} catch (err) {
+				await reload(entry).catch((e: Error) => log(`[board] reloading ${entry.key} failed: ${e.message}`));
+				opts.sender?.emit('board_refused', entry.key, (err as { code?: string }).code === '42501' || err instanceof Refusal ? 'forbidden' : 'unavailable');
+				throw err;
+			}
+			if (!outcome) return;
+			entry.appliedSeq = outcome.seq;
+			const room = boardRoom(entry.key);
+			const all = updateMessage(Y.mergeUpdates(outcome.updates));
+			if (opts.sender) {
+				io.to(room).except(opts.sender.id).emit('board_sync', entry.key, all);
+				if (outcome.corrections.length) opts.sender.emit('board_sync', entry.key, updateMessage(Y.mergeUpdates(outcome.corrections)));
+			} else {
+				io.to(room).emit('board_sync', entry.key, all);
+			}
+			for (const [period, ids] of outcome.projection.movedFrom) void dropFrom(entry.siteId, period, ids);
+			if ((await io.local.in(room).fetchSockets()).length === 0) evictWhenIdle(entry);
+		});
+	}
+
+	/** Another week's board placed these cards: this week's board lets them go. */
+	async function dropFrom(siteId: string, period: Period, ids: string[]): Promise<void> {
+		try {
+			const entry = await open(siteId, period);
+			await commit(entry, null, (doc) => {
+				const cards = cardsOf(doc);
+				doc.transact(() => ids.forEach((id) => cards.delete(id)), FROM_SERVER);
+			});
+		} catch (err) {
+			log(`[board] dropping moved cards from ${siteId}:${period} failed: ${(err as Error).message}`);
+		}
+	}
+
+	async function broadcastPresence(key: string): Promise<void> {
+		const sockets = await io.in(boardRoom(key)).fetchSockets();
+		const present: PresenceEntry[] = sockets.flatMap((s) => {
+			const state = s.data.boards?.[key];
+			return state ? [{ connectionId: s.id, userId: s.data.claims.sub, name: s.data.name ?? '', canEdit: state.canEdit, holding: state.holding }] : [];
+		});
+		io.to(boardRoom(key)).emit('board_presence', key, present);
+	}
+
+	function presenceLater(key: string): void {
+		broadcastPresence(key).catch((err: Error) => log(`[board] presence of ${key} failed: ${err.message}`));
+	}
+
+	async function access(claims: JwtClaims, siteId: string): Promise<{ sees: boolean; plans: boolean; name: string }> {
+		return withUser(pool, claims, async (sql) => {
+			const { rows } = await sql.query<{ sees: boolean; plans: boolean; name: string | null }>(
+				`select $1::uuid in (select private.staff_site_ids()) as sees, private.plans_site($1) as plans,
+				        (select full_name from public.profiles where id = (select auth.uid())) as name`,
+				[siteId]
+			);
+			return { sees: rows[0].sees, plans: rows[0].plans, name: rows[0].name ?? '' };
+		});
+	}
+
+	async function join(socket: RealtimeSocket, ref: BoardRef): Promise<JoinedBoard> {
+		const key = boardKey(ref);
+		const boards = (socket.data.boards ??= {});
+		if (!boards[key] && Object.keys(boards).length >= MAX_BOARDS_PER_SOCKET) throw new Refusal('limit_reached');
+		const { sees, plans, name } = await access(socket.data.claims, ref.siteId);
+		if (!sees) throw new Refusal('forbidden');
+		const entry = await open(ref.siteId, ref.period);
+		boards[key] = { canEdit: plans, holding: null };
+		socket.data.name = name;
+		socket.join(boardRoom(key));
+		// Joined first, then read: an update committed meanwhile arrives by the room as well (twice is harmless).
+		await serial(entry, () => withUser(pool, socket.data.claims, (sql) => catchUp(sql, entry)));
+		socket.emit('board_sync', key, syncMessage((e) => syncProtocol.writeSyncStep1(e, entry.doc)));
+		socket.emit('board_sync', key, syncMessage((e) => syncProtocol.writeSyncStep2(e, entry.doc)));
+		presenceLater(key);
+		return { canEdit: plans };
+	}
+
+	async function leave(socket: RealtimeSocket, ref: BoardRef): Promise<null> {
+		const key = boardKey(ref);
+		if (socket.data.boards) delete socket.data.boards[key];
+		socket.leave(boardRoom(key));
+		presenceLater(key);
+		const entry = entries.get(key);
+		if (entry) evictWhenIdle(await entry);
+		return null;
+	}
+
+	async function receive(socket: RealtimeSocket, key: unknown, message: unknown): Promise<void> {
+		if (typeof key !== 'string' || !socket.data.boards?.[key]) return;
+		const entry = await entries.get(key);
+		if (!entry) return;
+		if (!(message instanceof Uint8Array) || message.byteLength > MAX_SYNC_BYTES) {
+			socket.emit('board_refused', key, 'invalid_update');
+			return;
+		}
+		let type: number;
+		let payload: Uint8Array;
+		try {
+			const decoder = decoding.createDecoder(message);
+			type = decoding.readVarUint(decoder);
+			payload = decoding.readVarUint8Array(decoder);
+			if (type !== syncProtocol.messageYjsSyncStep1) Y.decodeUpdate(payload);
+		} catch {
+			socket.emit('board_refused', key, 'invalid_update');
+			return;
+		}
+		if (type === syncProtocol.messageYjsSyncStep1) {
+			await serial(entry, async () => {
+				await withUser(pool, socket.data.claims, (sql) => catchUp(sql, entry));
+				socket.emit('board_sync', key, syncMessage((e) => {
+					encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+					encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(entry.doc, payload));
+				}));
+			});
+			return;
+		}
+		if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
+			socket.emit('board_refused', key, 'invalid_update');
+			return;
+		}
+		if (isEmptyUpdate(payload)) return;
+		if (!socket.data.boards[key].canEdit) {
+			socket.emit('board_refused', key, 'forbidden');
+			return;
+		}
+		await commit(entry, socket.data.claims, (doc) => Y.applyUpdate(doc, payload, FROM_CLIENT), { sender: socket }).catch((err: Error) => {
+			if (!(err instanceof Refusal) && (err as { code?: string }).code !== '42501') log(`[board] update of ${key} failed: ${err.message}`);
+		});
+	}
+
+	async function hold(socket: RealtimeSocket, request: { siteId: string; period: string; taskId: string | null }): Promise<null> {
+		const key = boardKey(request);
+		const state = socket.data.boards?.[key];
+		if (!state || (request.taskId && !state.canEdit)) throw new Refusal('forbidden');
+		state.holding = request.taskId;
+		presenceLater(key);
+		return null;
+	}
+
+	/** End of day: the day's unfinished cards move on together, with the reason in the audit trail. */
+	async function closeDay(socket: RealtimeSocket, request: { siteId: string; day: string; mode: 'postpone' | 'backlog'; reason: string }) {
+		const { claims } = socket.data;
+		const tasks = await withUser(pool, claims, async (sql) => {
+			const { rows } = await sql.query<{ plans: boolean }>('select private.plans_site($1) as plans', [request.siteId]);
+			if (!rows[0].plans) throw new Refusal('forbidden');
+			const planned = await sql.query<{ id: string; service_id: string; estimated_minutes: number; team_id: string | null; assignee_id: string | null; status: TaskStatus; deadline: string }>(
+				`select t.id, t.service_id, t.estimated_minutes, t.team_id, t.assignee_id, t.status, to_char(o.deadline, 'YYYY-MM-DD') as deadline
+				   from public.tasks t join public.orders o on o.id = t.order_id
+				  where t.site_id = $1 and t.planned_on = $2 order by t.board_rank, t.id`,
+				[request.siteId, request.day]
+			);
+			return planned.rows;
+		});
+		const planning: PlanningTask[] = tasks.map((t) => ({
+			id: t.id,
+			serviceId: t.service_id,
+			estimatedMinutes: t.estimated_minutes,
+			deadline: t.deadline,
+			teamId: t.team_id,
+			plannedOn: request.day,
+			status: t.status
+		}));
+		const changes = rollOver({ tasks: planning, day: request.day, mode: request.mode });
+		if (!changes.length) return { moved: 0 };
+		const assignees = new Map(tasks.map((t) => [t.id, t.assignee_id]));
+		const next = changes[0].to.plannedOn;
+		const entry = await open(request.siteId, periodOf(next ?? request.day));
+		await commit(
+			entry,
+			claims,
+			(doc) => {
+				const cards = cardsOf(doc);
+				doc.transact(() => {
+					if (next === null) return changes.forEach((c) => cards.delete(c.taskId));
+					// Postponed cards go after what is already planned on their new day, in their order.
+					let last = [...cards.values()].filter((p) => p.day === next).reduce<string | null>((max, p) => (max === null || p.rank > max ? p.rank : max), null);
+					for (const c of changes) {
+						last = rankBetween(last, null);
+						cards.set(c.taskId, { teamId: c.to.teamId, assigneeId: assignees.get(c.taskId) ?? null, day: next, start: null, rank: last });
+					}
+				}, FROM_SERVER);
+			},
+			{ reason: request.reason }
+		);
+		return { moved: changes.length };
+	}
+
+	/** After a person's access changed: leave boards of sites they lost, re-read who may edit. */
+	async function refreshAccess(socket: RealtimeSocket): Promise<void> {
+		for (const key of Object.keys(socket.data.boards ?? {})) {
+			const siteId = key.split(':')[0];
+			const { sees, plans } = await access(socket.data.claims, siteId);
+			const state = socket.data.boards?.[key];
+			if (!state) continue;
+			if (!sees) {
+				delete socket.data.boards![key];
+				socket.leave(boardRoom(key));
+				socket.emit('board_refused', key, 'forbidden');
+			} else {
+				state.canEdit = plans;
+			}
+			presenceLater(key);
+		}
+	}
+
+	/** Registers the board messages on a new socket. */
+	function attach(socket: RealtimeSocket): void {
+		socket.on('board_join', validated(boardRef, (ref) => join(socket, ref), log));
+		socket.on('board_leave', validated(boardRef, (ref) => leave(socket, ref), log));
+		socket.on('board_hold', validated(holdRequest, (request) => hold(socket, request), log));
+		socket.on('board_roll_over', validated(rollOverRequest, (request) => closeDay(socket, request), log));
+		socket.on('board_sync', (key, message) => void receive(socket, key, message));
+		socket.on('disconnect', () => {
+			for (const key of Object.keys(socket.data.boards ?? {})) {
+				presenceLater(key);
+				void entries.get(key)?.then(evictWhenIdle);
+			}
+		});
+	}
+
+	return {
+		attach,
+		refreshAccess,
+		/** A server-side change (tests, jobs): projected and broadcast like a screen's. */
+		async change(siteId: string, period: Period, who: JwtClaims | null, change: (doc: Y.Doc) => void, reason?: string) {
+			return commit(await open(siteId, period), who, change, { reason });
+		},
+		/** The document as this node holds it (tests and the benchmark compare it with the table). */
+		async snapshot(siteId: string, period: Period): Promise<Y.Doc> {
+			return (await open(siteId, period)).doc;
+		}
+	};
+}

@@ -1,0 +1,163 @@
+// Relative imports only: bundled with the realtime server outside SvelteKit.
+import * as Y from 'yjs';
+import { cardsOf, daysOf, ranksAfter, byRank, type Period, type Placement } from '../../board/model';
+import type { Sql } from '../db/pool';
+
+/**
+ * Where a board document lives in Postgres: a snapshot plus the updates after it, in order.
+ * Every write happens under the document row's lock, so several app nodes append one after
+ * the other and each sees what the others wrote before it adds its own.
+ */
+
+/** Updates kept after the snapshot before they are folded into it. */
+export const COMPACT_AFTER = 200;
+
+export interface DocumentHead {
+	id: string;
+	lastSeq: number;
+	snapshotSeq: number;
+}
+
+export async function lockDocument(sql: Sql, documentId: string): Promise<DocumentHead | null> {
+	const { rows } = await sql.query<{ id: string; last_seq: number; snapshot_seq: number }>(
+		'select id, last_seq, snapshot_seq from public.board_documents where id = $1 for update',
+		[documentId]
+	);
+	return rows[0] ? { id: rows[0].id, lastSeq: rows[0].last_seq, snapshotSeq: rows[0].snapshot_seq } : null;
+}
+
+export async function findDocument(sql: Sql, siteId: string, period: Period): Promise<string | null> {
+	const { rows } = await sql.query<{ id: string }>('select id from public.board_documents where site_id = $1 and period = $2', [siteId, period]);
+	return rows[0]?.id ?? null;
+}
+
+/** The document as stored: its snapshot and every update after it, applied in order. */
+export async function readDocument(sql: Sql, documentId: string): Promise<{ doc: Y.Doc; seq: number } | null> {
+	const { rows } = await sql.query<{ snapshot: Buffer; last_seq: number }>(
+		'select snapshot, last_seq from public.board_documents where id = $1',
+		[documentId]
+	);
+	if (!rows[0]) return null;
+	const doc = new Y.Doc({ gc: true });
+	if (rows[0].snapshot.length) Y.applyUpdate(doc, rows[0].snapshot);
+	const updates = await updatesSince(sql, documentId, 0);
+	// Updates are merged before applying: one integration pass instead of one per update.
+	if (updates.length) Y.applyUpdate(doc, Y.mergeUpdates(updates.map((u) => u.payload)));
+	return { doc, seq: Math.max(rows[0].last_seq, updates.at(-1)?.seq ?? 0) };
+}
+
+export async function updatesSince(sql: Sql, documentId: string, seq: number): Promise<{ seq: number; payload: Uint8Array }[]> {
+	const { rows } = await sql.query<{ seq: number; payload: Buffer }>(
+		'select seq, payload from public.board_updates where document_id = $1 and seq > $2 order by seq',
+		[documentId, seq]
+	);
+	return rows;
+}
+
+/** Appends updates after `head.lastSeq`, then folds everything into the snapshot when due. */
+export async function appendUpdates(sql: Sql, siteId: string, head: DocumentHead, payloads: Uint8Array[], doc: Y.Doc): Promise<number> {
+	let seq = head.lastSeq;
+	for (const payload of payloads) {
+		seq += 1;
+		await sql.query('insert into public.board_updates (document_id, seq, site_id, payload) values ($1, $2, $3, $4)', [
+			head.id,
+			seq,
+			siteId,
+			Buffer.from(payload)
+		]);
+	}
+	if (seq - head.snapshotSeq >= COMPACT_AFTER) {
+		await sql.query('update public.board_documents set snapshot = $2, snapshot_seq = $3, last_seq = $3, updated_at = now() where id = $1', [
+			head.id,
+			Buffer.from(Y.encodeStateAsUpdate(doc)),
+			seq
+		]);
+		await sql.query('delete from public.board_updates where document_id = $1 and seq <= $2', [head.id, seq]);
+	} else {
+		await sql.query('update public.board_documents set last_seq = $2, updated_at = now() where id = $1', [head.id, seq]);
+	}
+	return seq;
+}
+
+export interface TaskRow {
+	id: string;
+	team_id: string | null;
+	assignee_id: string | null;
+	planned_on: string | null;
+	planned_start_minutes: number | null;
+	board_rank: string | null;
+	status: string;
+}
+
+/** The placement the tasks table records for a task planned in `period`. */
+export function placementOfRow(row: TaskRow, rank: string): Placement | null {
+	if (!row.planned_on) return null;
+	return { teamId: row.team_id, assigneeId: row.assignee_id, day: row.planned_on, start: row.planned_start_minutes, rank };
+}
+
+const TASK_COLUMNS = `id, team_id, assignee_id, to_char(planned_on, 'YYYY-MM-DD') as planned_on, planned_start_minutes, board_rank, status`;
+
+export async function tasksPlannedIn(sql: Sql, siteId: string, period: Period): Promise<TaskRow[]> {
+	const days = daysOf(period);
+	const { rows } = await sql.query<TaskRow>(
+		`select ${TASK_COLUMNS} from public.tasks where site_id = $1 and planned_on between $2 and $3 order by planned_on, board_rank, id`,
+		[siteId, days[0], days[6]]
+	);
+	return rows;
+}
+
+export async function tasksById(sql: Sql, siteId: string, ids: string[]): Promise<Map<string, TaskRow>> {
+	const { rows } = await sql.query<TaskRow>(`select ${TASK_COLUMNS} from public.tasks where site_id = $1 and id = any ($2::uuid[])`, [siteId, ids]);
+	return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * Makes the document say what the tasks table says. Plans written outside the board (the demo
+ * seed, an import, SQL by hand) would otherwise never show on it; what the board writes is
+ * projected in the same transaction, so for the board's own moves this changes nothing.
+ * Returns whether anything changed.
+ */
+export function reconcile(doc: Y.Doc, rows: TaskRow[], origin: unknown): boolean {
+	const cards = cardsOf(doc);
+	const planned = new Map(rows.map((r) => [r.id, r]));
+	// Rows without a rank get ranks after the last one of their day, in the table's order.
+	const unranked = rows.filter((r) => !r.board_rank && !cards.has(r.id));
+	const ranks = ranksAfter(
+		[...cards.values()].map((p) => ({ id: '', rank: p.rank })).sort(byRank).at(-1)?.rank ?? null,
+		unranked.length
+	);
+	const rankOf = new Map(unranked.map((r, i) => [r.id, ranks[i]]));
+	let changed = false;
+	doc.transact(() => {
+		for (const id of [...cards.keys()]) {
+			if (!planned.has(id)) {
+				cards.delete(id);
+				changed = true;
+			}
+		}
+		for (const row of rows) {
+			const current = cards.get(row.id);
+			const wanted = placementOfRow(row, row.board_rank ?? current?.rank ?? rankOf.get(row.id)!);
+			if (!wanted) continue;
+			if (!current || !samePlacement(current, wanted)) {
+				cards.set(row.id, wanted);
+				changed = true;
+			}
+		}
+	}, origin);
+	return changed;
+}
+
+export function samePlacement(a: Placement, b: Placement): boolean {
+	return a.teamId === b.teamId && a.assigneeId === b.assigneeId && a.day === b.day && a.start === b.start && a.rank === b.rank;
+}
+
+/** Creates the document of a site's week if missing (another node may be creating it too). */
+export async function ensureDocument(sql: Sql, siteId: string, period: Period): Promise<string> {
+	const { rows } = await sql.query<{ id: string }>(
+		`insert into public.board_documents (site_id, period, snapshot) values ($1, $2, '\\x'::bytea)
+		 on conflict (site_id, period) do nothing returning id`,
+		[siteId, period]
+	);
+	return rows[0]?.id ?? (await findDocument(sql, siteId, period))!;
+}

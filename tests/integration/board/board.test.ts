@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import { cardsOf, daysOf, placements, rankBetween, type Placement } from '../../../src/lib/board/model';
+import { BoardSync } from '../../../src/lib/board/sync.svelte';
+import { closePools, withUser } from '../../../src/lib/server/db/pool';
+import { createWorld, type Persona, type World } from '../world';
+import { openSocket, startNode, waitFor, type ClientSocket, type Node } from '../realtime/helpers';
+import { planningFixture, projectedPlan, type Plan } from './fixtures';
+
+/**
+ * The planning board end to end against real Postgres: browsers' BoardSync documents on
+ * sockets, the server's hub, the update log and the projection into `tasks`.
+ */
+
+const period = '2030-W05';
+const days = daysOf(period);
+let world: World;
+let plan: Plan;
+let node: Node;
+const open: { socket: ClientSocket; board: BoardSync }[] = [];
+
+beforeAll(async () => {
+	world = await createWorld(inject('databaseUrl'));
+	plan = await planningFixture(world, 12);
+	node = await startNode(world.pool);
+});
+afterAll(async () => {
+	for (const { socket, board } of open) {
+		board.destroy();
+		socket.disconnect();
+	}
+	await node.close();
+	await closePools();
+});
+
+async function boardOf(persona: Persona, target = node): Promise<BoardSync> {
+	const socket = openSocket(target.port, { token: world.people[persona].token });
+	const board = new BoardSync(socket, { siteId: world.sites.hub, period });
+	open.push({ socket, board });
+	await waitFor(`${persona}'s board to sync`, () => board.status === 'synced' || board.status === 'refused');
+	return board;
+}
+
+const placement = (teamId: string, day: string, rank: string): Placement => ({ teamId, assigneeId: null, day, start: null, rank });
+
+function sameCards(a: ReadonlyMap<string, Placement>, b: ReadonlyMap<string, Placement>): boolean {
+	return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+}
+
+async function serverCards(): Promise<Map<string, Placement>> {
+	return placements(await node.realtime.boards.snapshot(world.sites.hub, period));
+}
+
+async function updateCount(): Promise<number> {
+	const { rows } = await world.pool.query<{ n: number }>(
+		`select count(*)::int as n from public.board_updates u join public.board_documents d on d.id = u.document_id where d.site_id = $1`,
+		[world.sites.hub]
+	);
+	return rows[0].n;
+}
+
+describe('the planning board', () => {
+	it('converges when two leads move the same card at once, and the tasks table equals the document', async () => {
+		const lead = await boardOf('team_lead');
+		const manager = await boardOf('site_manager');
+		expect([lead.canEdit, manager.canEdit]).toEqual([true, true]);
+		const [contested, second, third] = plan.tasks;
+
+		// Both move the same card before either hears the other, and each moves another card.
+		lead.move(contested, placement(plan.teams.wash, days[0], 'a0'));
+		manager.move(contested, placement(plan.teams.prep, days[2], 'a1'));
+		lead.move(second, placement(plan.teams.wash, days[0], 'a1'));
+		manager.move(third, placement(plan.teams.prep, days[1], 'a0'));
+
+		await waitFor('both screens to agree', () => lead.cards.size === 3 && sameCards(lead.cards, manager.cards));
+		const agreed = lead.cards.get(contested)!;
+		// One of the two moves won, whole: never the team of one with the day of the other.
+		expect([JSON.stringify(placement(plan.teams.wash, days[0], 'a0')), JSON.stringify(placement(plan.teams.prep, days[2], 'a1'))]).toContain(
+			JSON.stringify(agreed)
+		);
+		await waitFor('the server to hold the same plan', async () => sameCards(await serverCards(), lead.cards));
+		await waitFor('the projection to equal the document', async () => sameCards(await projectedPlan(world, plan.tasks), lead.cards));
+		const { rows } = await world.pool.query<{ status: string }>('select status::text from public.tasks where id = $1', [second]);
+		expect(rows[0].status).toBe('planned');
+	});
+
+	it('keeps converging under a burst of concurrent moves from three planners', async () => {
+		const boards = [await boardOf('team_lead'), await boardOf('site_manager'), await boardOf('admin')];
+		let rank: string | null = null;
+		for (let round = 0; round < 30; round++) {
+			const board = boards[round % 3];
+			const task = plan.tasks[(round * 7) % plan.tasks.length];
+			rank = rankBetween(rank, null);
+			if (round % 5 === 4) board.move(task, null);
+			else board.move(task, placement(round % 2 ? plan.teams.wash : plan.teams.prep, days[round % 6], rank));
+		}
+		await waitFor('all three screens to agree', () => sameCards(boards[0].cards, boards[1].cards) && sameCards(boards[1].cards, boards[2].cards));
+		await waitFor('the server to agree', async () => sameCards(await serverCards(), boards[0].cards));
+		await waitFor('the projection to agree', async () => sameCards(await projectedPlan(world, plan.tasks), boards[0].cards));
+		// Cards sent back to the backlog are to do again, without a team.
+		const { rows } = await world.pool.query<{ n: number }>(
+			`select count(*)::int as n from public.tasks where id = any ($1::uuid[]) and planned_on is null and (status <> 'todo' or team_id is not null)`,
+			[plan.tasks]
+		);
+		expect(rows[0].n).toBe(0);
+	});
+
+	it('refuses an operator’s update without touching anyone’s document', async () => {
+		const lead = await boardOf('team_lead');
+		const before = new Map(lead.cards);
+		const updatesBefore = await updateCount();
+
+		const operator = await boardOf('operator');
+		expect(operator.status).toBe('synced');
+		expect(operator.canEdit).toBe(false);
+		// The UI does not let an operator move a card; a forged client sends the update anyway.
+		const socket = open.at(-1)!.socket;
+		const forged = new Y.Doc();
+		cardsOf(forged).set(plan.tasks[5], placement(plan.teams.wash, days[3], 'zz'));
+		const encoder = encoding.createEncoder();
+		syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(forged));
+		const refused = new Promise<string>((resolve) => socket.once('board_refused', (_key, reason) => resolve(reason)));
+		socket.emit('board_sync', operator.key, encoding.toUint8Array(encoder));
+		expect(await refused).toBe('forbidden');
+
+		await new Promise((r) => setTimeout(r, 300));
+		expect(sameCards(lead.cards, before)).toBe(true);
+		expect(sameCards(await serverCards(), before)).toBe(true);
+		expect(await updateCount()).toBe(updatesBefore);
+		// The database refuses it too: the projection columns are guarded, whatever the policies allow operators.
+		await expect(
+			withUser(world.pool, world.people.operator.claims, (sql) => sql.query('update public.tasks set planned_on = $1 where id = $2', [days[3], plan.tasks[5]]))
+		).rejects.toThrow(/only team leads, site managers and admins change the plan/);
+		// While the operator's own work on the task (its status) stays theirs to record.
+		await withUser(world.pool, world.people.operator.claims, (sql) => sql.query(`update public.tasks set comment = 'Clés à l''accueil' where id = $1`, [plan.tasks[5]]));
+	});
+
+	it('puts back a card placed with a team of another site, on every screen', async () => {
+		const lead = await boardOf('team_lead');
+		const manager = await boardOf('site_manager');
+		const task = plan.tasks[6];
+		lead.move(task, placement(plan.teams.wash, days[4], 'b0'));
+		await waitFor('the valid move to land', async () => (await projectedPlan(world, [task])).get(task)?.teamId === plan.teams.wash);
+
+		lead.move(task, placement(plan.teams.otherSite, days[4], 'b0'));
+		await waitFor('the correction', () => lead.cards.get(task)?.teamId === plan.teams.wash && manager.cards.get(task)?.teamId === plan.teams.wash);
+		expect((await projectedPlan(world, [task])).get(task)?.teamId).toBe(plan.teams.wash);
+	});
+
+	it('shows who is on the board and which card each holds', async () => {
+		const lead = await boardOf('team_lead');
+		const manager = await boardOf('site_manager');
+		lead.hold(plan.tasks[0]);
+		await waitFor('the manager to see the lead holding the card', () =>
+			manager.presence.some((p) => p.userId === world.people.team_lead.id && p.holding === plan.tasks[0])
+		);
+		expect(manager.presence.some((p) => p.userId === world.people.site_manager.id)).toBe(true);
+		lead.hold(null);
+		await waitFor('the card to be let go', () => manager.presence.every((p) => p.holding === null));
+	});
+
+	it('closes a day: unfinished cards move to the next working day, with who and why in the audit trail', async () => {
+		const lead = await boardOf('team_lead');
+		const [a, b] = plan.tasks.slice(8, 10);
+		lead.move(a, placement(plan.teams.wash, days[5], 'c0'));
+		lead.move(b, placement(plan.teams.wash, days[5], 'c1'));
+		await waitFor('the cards on Saturday', async () => [...(await projectedPlan(world, [a, b])).values()].filter((p) => p.day === days[5]).length === 2);
+		await world.pool.query(`update public.tasks set status = 'done' where id = $1`, [b]);
+
+		const { rows: left } = await world.pool.query<{ n: number }>(
+			`select count(*)::int as n from public.tasks where site_id = $1 and planned_on = $2 and status in ('todo', 'planned', 'in_progress')`,
+			[world.sites.hub, days[5]]
+		);
+		const response = await lead.closeDay({ day: days[5], mode: 'postpone', reason: 'Panne du portique de lavage' });
+		expect(response).toEqual({ data: { moved: left[0].n } });
+		// Saturday's next working day is Monday of the next week: that week's board has the card now.
+		const nextMonday = daysOf('2030-W06')[0];
+		expect((await projectedPlan(world, [a])).get(a)?.day).toBe(nextMonday);
+		expect(placements(await node.realtime.boards.snapshot(world.sites.hub, '2030-W06')).get(a)?.day).toBe(nextMonday);
+		await waitFor('this week’s board to let the card go', () => !lead.cards.has(a));
+		expect(lead.cards.get(b)?.day).toBe(days[5]);
+		const { rows } = await world.pool.query<{ actor_id: string; reason: string }>(
+			`select actor_id, reason from public.audit_log where table_name = 'tasks' and row_id = $1 order by id desc limit 1`,
+			[a]
+		);
+		expect(rows[0]).toEqual({ actor_id: world.people.team_lead.id, reason: 'Panne du portique de lavage' });
+
+		const operator = await boardOf('operator');
+		expect(await operator.closeDay({ day: days[5], mode: 'backlog', reason: 'Je ne devrais pas' })).toEqual({ error: 'forbidden' });
+	});
+
+	it('reloads the same plan from Postgres on another node', async () => {
+		const lead = await boardOf('team_lead');
+		const other = await startNode(world.pool);
+		try {
+			const fresh = await boardOf('director', other);
+			expect(fresh.canEdit).toBe(false);
+			expect(sameCards(fresh.cards, lead.cards)).toBe(true);
+		} finally {
+			await other.close();
+		}
+	});
+});
