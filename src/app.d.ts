@@ -1,5 +1,6 @@
 import type { JwtClaims, Sql } from '$lib/server/db/pool';
 import type { SessionUser } from '$lib/server/auth/session-user';
+import type { DndEvent } from 'svelte-dnd-action';
 
 declare global {
 	namespace App {
@@ -14,6 +15,14 @@ declare global {
 		interface Error {
 			message: string;
 			code?: string;
+		}
+	}
+
+	// The events svelte-dnd-action dispatches on its zones (the planning board).
+	namespace svelteHTML {
+		interface HTMLAttributes<T> {
+			onconsider?: (event: CustomEvent<DndEvent<{ id: string }>> & { target: EventTarget & T }) => void;
+			onfinalize?: (event: CustomEvent<DndEvent<{ id: string }>> & { target: EventTarget & T }) => void;
 		}
 	}
 }

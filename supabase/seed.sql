@@ -60,6 +60,17 @@ join (values
 where s.organisation_id = 'd0000000-0000-4000-a000-000000000001'
 on conflict do nothing;
 
+-- Which services each team performs (the planning board's suggestion places cards accordingly).
+update public.teams t
+set zone_kinds = case t.name
+    when 'Lavage' then '{wash}'::public.zone_kind[]
+    when 'Carrosserie' then '{bodywork}'::public.zone_kind[]
+    when 'Mise en énergie' then '{parking}'::public.zone_kind[]
+    when 'Atelier' then '{workshop,bodywork}'::public.zone_kind[]
+    else '{reception,workshop,ready}'::public.zone_kind[] end
+from public.sites s
+where s.id = t.site_id and s.organisation_id = 'd0000000-0000-4000-a000-000000000001' and t.zone_kinds is null;
+
 insert into public.client_accounts (id, organisation_id, name, kind, colour, billing_email) values
   ('d0000000-0000-4000-a002-000000000001', 'd0000000-0000-4000-a000-000000000001', 'Europa Location', 'rental', '#2563eb', 'facturation@europa-location.example'),
   ('d0000000-0000-4000-a002-000000000002', 'd0000000-0000-4000-a000-000000000001', 'Rentix', 'rental', '#db2777', 'comptabilite@rentix.example'),

@@ -202,4 +202,38 @@ describe('the planning board', () => {
 			await other.close();
 		}
 	});
+
+	it('lets site staff read the board’s log, nobody outside the site, and only planners write it as themselves', async () => {
+		await boardOf('team_lead');
+		const { rows: docs } = await world.pool.query<{ id: string }>('select id from public.board_documents where site_id = $1 and period = $2', [
+			world.sites.hub,
+			period
+		]);
+		const documentId = docs[0].id;
+		const seen = (persona: Persona) =>
+			withUser(world.pool, world.people[persona].claims, async (sql) => {
+				const { rows } = await sql.query<{ docs: number; updates: number }>(
+					`select (select count(*)::int from public.board_documents where id = $1) as docs,
+					        (select count(*)::int from public.board_updates where document_id = $1) as updates`,
+					[documentId]
+				);
+				return rows[0].docs > 0 && rows[0].updates > 0;
+			});
+		expect(await seen('operator')).toBe(true);
+		expect(await seen('director')).toBe(true);
+		for (const outsider of ['operator_other_site', 'client', 'driver', 'admin_other_org'] as const) expect(await seen(outsider), outsider).toBe(false);
+
+		const write = (persona: Persona, author: string) =>
+			withUser(world.pool, world.people[persona].claims, (sql) =>
+				sql.query(`insert into public.board_updates (document_id, seq, site_id, payload, author_id) values ($1, 999999, $2, '\\x0000', $3)`, [
+					documentId,
+					world.sites.hub,
+					author
+				])
+			);
+		await expect(write('operator', world.people.operator.id)).rejects.toThrow(/row-level security/);
+		await expect(write('team_lead', world.people.site_manager.id)).rejects.toThrow(/row-level security/);
+		await expect(write('team_lead', world.people.team_lead.id)).resolves.toBeTruthy();
+		await world.pool.query('delete from public.board_updates where document_id = $1 and seq = 999999', [documentId]);
+	});
 });
