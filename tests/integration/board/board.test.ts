@@ -236,4 +236,13 @@ describe('the planning board', () => {
 		await expect(write('team_lead', world.people.team_lead.id)).resolves.toBeTruthy();
 		await world.pool.query('delete from public.board_updates where document_id = $1 and seq = 999999', [documentId]);
 	});
+
+	it('brings a plan written outside the board (SQL, an import) to the open screens', async () => {
+		const lead = await boardOf('team_lead');
+		const task = plan.tasks[11];
+		await world.pool.query(`update public.tasks set planned_on = $2, team_id = $3, board_rank = 'zz' where id = $1`, [task, days[2], plan.teams.prep]);
+		await waitFor('the card on the lead’s screen', () => lead.cards.get(task)?.day === days[2] && lead.cards.get(task)?.teamId === plan.teams.prep);
+		await world.pool.query(`update public.tasks set planned_on = null where id = $1`, [task]);
+		await waitFor('the card back in the backlog', () => !lead.cards.has(task));
+	});
 });

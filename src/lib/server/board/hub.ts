@@ -369,6 +369,46 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		return { moved: changes.length };
 	}
 
+	const resyncTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+	/**
+	 * Plans written outside the board (an import, an order cancelled, SQL by hand) reach the
+	 * open boards: the document is brought back in line with the tasks table and every screen
+	 * gets the correction. For the board's own moves the table already matches: nothing is sent.
+	 */
+	async function resync(entry: Entry): Promise<void> {
+		const outcome = await serial(entry, () =>
+			asService(pool, async (sql) => {
+				const head = await lockDocument(sql, entry.documentId);
+				if (!head) return null;
+				await catchUp(sql, entry, head.lastSeq);
+				const rows = await tasksPlannedIn(sql, entry.siteId, entry.period);
+				const { updates } = await capture(entry.doc, async () => reconcile(entry.doc, rows, FROM_SERVER));
+				if (!updates.length) return null;
+				const merged = Y.mergeUpdates(updates);
+				entry.appliedSeq = await appendUpdates(sql, entry.siteId, { ...head, lastSeq: entry.appliedSeq }, [merged], entry.doc);
+				return merged;
+			})
+		);
+		if (outcome) io.to(boardRoom(entry.key)).emit('board_sync', entry.key, updateMessage(outcome));
+	}
+
+	/** Called with every batch of captured changes: task changes at a site resync its open boards. */
+	function tasksChanged(changes: readonly { table: string; siteIds: string[] }[]): void {
+		const sites = new Set(changes.filter((c) => c.table === 'tasks').flatMap((c) => c.siteIds));
+		if (!sites.size) return;
+		for (const [key, pending] of entries) {
+			if (!sites.has(key.split(':')[0]) || resyncTimers.has(key)) continue;
+			// A burst of task changes (a whole order, a day closed) resyncs once.
+			const timer = setTimeout(() => {
+				resyncTimers.delete(key);
+				pending.then(resync).catch((err: Error) => log(`[board] resync of ${key} failed: ${err.message}`));
+			}, 150);
+			timer.unref?.();
+			resyncTimers.set(key, timer);
+		}
+	}
+
 	/** After a person's access changed: leave boards of sites they lost, re-read who may edit. */
 	async function refreshAccess(socket: RealtimeSocket): Promise<void> {
 		for (const key of Object.keys(socket.data.boards ?? {})) {
@@ -405,6 +445,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 	return {
 		attach,
 		refreshAccess,
+		tasksChanged,
 		/** A server-side change (tests, jobs): projected and broadcast like a screen's. */
 		async change(siteId: string, period: Period, who: JwtClaims | null, change: (doc: Y.Doc) => void, reason?: string) {
 			return commit(await open(siteId, period), who, change, { reason });

@@ -80,7 +80,11 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		socket.emit('rooms', describeRooms(socket.rooms));
 	});
 
-	await feed.start(createFanout(io, pool, epochs, log, (socket) => boards.refreshAccess(socket)));
+	const fanOut = createFanout(io, pool, epochs, log, (socket) => boards.refreshAccess(socket));
+	await feed.start(async (changes) => {
+		await fanOut(changes);
+		boards.tasksChanged(changes);
+	});
 	const stopSweep = sweepExpiredSessions(io, deps.tokenCheckMs ?? 60_000);
 	io.attach(httpServer);
 
