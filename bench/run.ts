@@ -2,9 +2,10 @@
  * npm run bench -- <name> [flags]: runs one benchmark of this folder. Each prints what it does
  * as it goes and, as its last line, one JSON object with its numbers.
  */
+import { main as board } from './board';
 import { main as fanout } from './fanout';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { fanout };
+const benches: Record<string, (args: string[]) => Promise<void>> = { board, fanout };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = benches[name ?? ''];

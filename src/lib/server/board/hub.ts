@@ -24,7 +24,7 @@ import { asService, withUser, type JwtClaims, type Sql } from '../db/pool';
 import { Refusal, validated } from '../realtime/handler';
 import type { RealtimeServer, RealtimeSocket } from '../realtime/types';
 import { project, trackCards } from './projection';
-import { appendUpdates, ensureDocument, lockDocument, readDocument, reconcile, tasksPlannedIn, updatesSince } from './store';
+import { appendUpdates, closeAppend, ensureDocument, insertUpdate, lockDocument, readDocument, reconcile, tasksPlannedIn, updatesSince } from './store';
 
 /**
  * The planning boards of this node: one Yjs document per site and week, kept in memory while
@@ -54,7 +54,16 @@ interface Entry {
 	/** Highest board_updates.seq applied to `doc`. */
 	appliedSeq: number;
 	queue: Promise<unknown>;
+	/** Updates from screens waiting for the next commit, and whether a flush is running. */
+	pending: Pending[];
+	flushing: boolean;
 	evictTimer?: ReturnType<typeof setTimeout>;
+}
+
+interface Pending {
+	who: JwtClaims;
+	payload: Uint8Array;
+	sender: RealtimeSocket;
 }
 
 export interface BoardHubDeps {
@@ -119,7 +128,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		const key = boardKey({ siteId, period });
 		let entry = entries.get(key);
 		if (!entry) {
-			entry = load(siteId, period).then((loaded) => ({ ...loaded, queue: Promise.resolve() }));
+			entry = load(siteId, period).then((loaded) => ({ ...loaded, queue: Promise.resolve(), pending: [], flushing: false }));
 			entries.set(key, entry);
 			entry.catch(() => entries.delete(key));
 		}
@@ -191,6 +200,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			}
 			if (!outcome) return;
 			entry.appliedSeq = outcome.seq;
+			noteOwnWrites(outcome.projection.written);
 			const room = boardRoom(entry.key);
 			const all = updateMessage(Y.mergeUpdates(outcome.updates));
 			if (opts.sender) {
@@ -307,9 +317,81 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			socket.emit('board_refused', key, 'forbidden');
 			return;
 		}
-		await commit(entry, socket.data.claims, (doc) => Y.applyUpdate(doc, payload, FROM_CLIENT), { sender: socket }).catch((err: Error) => {
-			if (!(err instanceof Refusal) && (err as { code?: string }).code !== '42501') log(`[board] update of ${key} failed: ${err.message}`);
-		});
+		entry.pending.push({ who: socket.data.claims, payload, sender: socket });
+		if (!entry.flushing) void flush(entry);
+	}
+
+	/**
+	 * Commits what screens sent, all that waits at once: a burst of moves from twenty leads costs
+	 * one transaction, not twenty in a row. Should the batch fail (one person lost the right to
+	 * plan meanwhile), it is replayed one update at a time, so only the refused one is dropped.
+	 */
+	async function flush(entry: Entry): Promise<void> {
+		entry.flushing = true;
+		try {
+			while (entry.pending.length) {
+				const batch = entry.pending.splice(0);
+				const done = await serial(entry, () => commitBatch(entry, batch)).then(
+					() => true,
+					() => false
+				);
+				if (done) continue;
+				for (const item of batch) {
+					await commit(entry, item.who, (doc) => Y.applyUpdate(doc, item.payload, FROM_CLIENT), { sender: item.sender }).catch((err: Error) => {
+						if (!(err instanceof Refusal) && (err as { code?: string }).code !== '42501') log(`[board] update of ${entry.key} failed: ${err.message}`);
+					});
+				}
+			}
+		} finally {
+			entry.flushing = false;
+		}
+	}
+
+	async function commitBatch(entry: Entry, batch: Pending[]): Promise<void> {
+		let outcome;
+		try {
+			outcome = await withUser(pool, batch[0].who, async (sql) => {
+				const head = await lockDocument(sql, entry.documentId);
+				if (!head) throw new Refusal('forbidden');
+				await catchUp(sql, entry, head.lastSeq);
+				let seq = entry.appliedSeq;
+				let claimsOf = batch[0].who.sub;
+				const results = [];
+				for (const item of batch) {
+					// Each update is checked and projected as the person who sent it.
+					if (item.who.sub !== claimsOf) {
+						await sql.query(`select set_config('request.jwt.claims', $1, true), set_config('request.jwt.claim.sub', $2, true)`, [
+							JSON.stringify(item.who),
+							item.who.sub
+						]);
+						claimsOf = item.who.sub;
+					}
+					const { result: touched, updates: changed } = await capture(entry.doc, async () =>
+						trackCards(entry.doc, () => Y.applyUpdate(entry.doc, item.payload, FROM_CLIENT))
+					);
+					const { result: projection, updates: corrections } = await capture(entry.doc, () =>
+						project(sql, entry.siteId, entry.period, entry.doc, touched, FROM_SERVER)
+					);
+					const updates = [...changed, ...corrections];
+					if (!updates.length) continue;
+					await insertUpdate(sql, head, entry.siteId, ++seq, Y.mergeUpdates(updates));
+					results.push({ item, updates, corrections, projection });
+				}
+				if (seq > entry.appliedSeq) await closeAppend(sql, { ...head, lastSeq: entry.appliedSeq }, seq, entry.doc);
+				return { seq, results };
+			});
+		} catch (err) {
+			await reload(entry).catch((e: Error) => log(`[board] reloading ${entry.key} failed: ${e.message}`));
+			throw err;
+		}
+		entry.appliedSeq = outcome.seq;
+		const room = boardRoom(entry.key);
+		for (const { item, updates, corrections, projection } of outcome.results) {
+			noteOwnWrites(projection.written);
+			io.to(room).except(item.sender.id).emit('board_sync', entry.key, updateMessage(Y.mergeUpdates(updates)));
+			if (corrections.length) item.sender.emit('board_sync', entry.key, updateMessage(Y.mergeUpdates(corrections)));
+			for (const [period, ids] of projection.movedFrom) void dropFrom(entry.siteId, period, ids);
+		}
 	}
 
 	async function hold(socket: RealtimeSocket, request: { siteId: string; period: string; taskId: string | null }): Promise<null> {
@@ -370,6 +452,26 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 	}
 
 	const resyncTimers = new Map<string, ReturnType<typeof setTimeout>>();
+	/**
+	 * Row updates this node just made through a board, per task: each one's echo in the change
+	 * feed is expected once and skipped, so the board's own moves never trigger a resync while a
+	 * write from elsewhere, even right after, still does.
+	 */
+	const ownWrites = new Map<string, { count: number; until: number }>();
+	const OWN_WRITE_MS = 30_000;
+
+	function noteOwnWrites(ids: readonly string[]): void {
+		const until = Date.now() + OWN_WRITE_MS;
+		for (const id of ids) ownWrites.set(id, { count: (ownWrites.get(id)?.count ?? 0) + 1, until });
+		if (ownWrites.size > 10_000) for (const [id, w] of ownWrites) if (w.until < Date.now()) ownWrites.delete(id);
+	}
+
+	function isOwnEcho(rowId: string | null, now: number): boolean {
+		const own = rowId ? ownWrites.get(rowId) : undefined;
+		if (!own || own.until < now) return false;
+		if (--own.count === 0) ownWrites.delete(rowId!);
+		return true;
+	}
 
 	/**
 	 * Plans written outside the board (an import, an order cancelled, SQL by hand) reach the
@@ -394,8 +496,10 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 	}
 
 	/** Called with every batch of captured changes: task changes at a site resync its open boards. */
-	function tasksChanged(changes: readonly { table: string; siteIds: string[] }[]): void {
-		const sites = new Set(changes.filter((c) => c.table === 'tasks').flatMap((c) => c.siteIds));
+	function tasksChanged(changes: readonly { table: string; siteIds: string[]; rowId: string | null }[]): void {
+		const now = Date.now();
+		const foreign = changes.filter((c) => c.table === 'tasks' && !isOwnEcho(c.rowId, now));
+		const sites = new Set(foreign.flatMap((c) => c.siteIds));
 		if (!sites.size) return;
 		for (const [key, pending] of entries) {
 			if (!sites.has(key.split(':')[0]) || resyncTimers.has(key)) continue;

@@ -28,6 +28,8 @@ export interface Projection {
 	movedFrom: Map<Period, string[]>;
 	/** Cards put back as they were because the change was not valid. */
 	corrected: string[];
+	/** Tasks whose row this projection updated. */
+	written: string[];
 }
 
 interface SiteFacts {
@@ -52,7 +54,7 @@ async function siteFacts(sql: Sql, siteId: string): Promise<SiteFacts> {
  * correction travels like any update), so the document and the table never disagree.
  */
 export async function project(sql: Sql, siteId: string, period: Period, doc: Y.Doc, touched: TouchedCards, origin: unknown): Promise<Projection> {
-	const result: Projection = { movedFrom: new Map(), corrected: [] };
+	const result: Projection = { movedFrom: new Map(), corrected: [], written: [] };
 	if (!touched.size) return result;
 	const days = new Set(daysOf(period));
 	const cards = cardsOf(doc);
@@ -91,6 +93,7 @@ export async function project(sql: Sql, siteId: string, period: Period, doc: Y.D
 				  where id = $1`,
 				[id, now.teamId, now.assigneeId, now.day, now.start, now.rank]
 			);
+			result.written.push(id);
 		} else if (row.planned_on && days.has(row.planned_on)) {
 			// Back to the backlog: nobody is on it any more, so it has no team and is to do again.
 			await sql.query(
@@ -100,6 +103,7 @@ export async function project(sql: Sql, siteId: string, period: Period, doc: Y.D
 				  where id = $1`,
 				[id]
 			);
+			result.written.push(id);
 		}
 	}
 	if (corrections.length) {

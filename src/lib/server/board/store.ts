@@ -20,7 +20,10 @@ export interface DocumentHead {
 
 export async function lockDocument(sql: Sql, documentId: string): Promise<DocumentHead | null> {
 	const { rows } = await sql.query<{ id: string; last_seq: number; snapshot_seq: number }>(
-		'select id, last_seq, snapshot_seq from public.board_documents where id = $1 for update',
+		// Board commits skip waiting for the disk flush: a crash of Postgres could lose the last
+		// fraction of a second of moves, which the screens still hold and send again on reconnect.
+		`select set_config('synchronous_commit', 'off', true), id, last_seq, snapshot_seq
+		   from public.board_documents where id = $1 for update`,
 		[documentId]
 	);
 	return rows[0] ? { id: rows[0].id, lastSeq: rows[0].last_seq, snapshotSeq: rows[0].snapshot_seq } : null;
@@ -54,18 +57,17 @@ export async function updatesSince(sql: Sql, documentId: string, seq: number): P
 	return rows;
 }
 
-/** Appends updates after `head.lastSeq`, then folds everything into the snapshot when due. */
-export async function appendUpdates(sql: Sql, siteId: string, head: DocumentHead, payloads: Uint8Array[], doc: Y.Doc): Promise<number> {
-	let seq = head.lastSeq;
-	for (const payload of payloads) {
-		seq += 1;
-		await sql.query('insert into public.board_updates (document_id, seq, site_id, payload) values ($1, $2, $3, $4)', [
-			head.id,
-			seq,
-			siteId,
-			Buffer.from(payload)
-		]);
-	}
+export async function insertUpdate(sql: Sql, head: DocumentHead, siteId: string, seq: number, payload: Uint8Array): Promise<void> {
+	await sql.query('insert into public.board_updates (document_id, seq, site_id, payload) values ($1, $2, $3, $4)', [
+		head.id,
+		seq,
+		siteId,
+		Buffer.from(payload)
+	]);
+}
+
+/** Records `seq` as the last update, folding everything into the snapshot when due. */
+export async function closeAppend(sql: Sql, head: DocumentHead, seq: number, doc: Y.Doc): Promise<void> {
 	if (seq - head.snapshotSeq >= COMPACT_AFTER) {
 		await sql.query('update public.board_documents set snapshot = $2, snapshot_seq = $3, last_seq = $3, updated_at = now() where id = $1', [
 			head.id,
@@ -76,6 +78,13 @@ export async function appendUpdates(sql: Sql, siteId: string, head: DocumentHead
 	} else {
 		await sql.query('update public.board_documents set last_seq = $2, updated_at = now() where id = $1', [head.id, seq]);
 	}
+}
+
+/** Appends updates after `head.lastSeq`, then folds everything into the snapshot when due. */
+export async function appendUpdates(sql: Sql, siteId: string, head: DocumentHead, payloads: Uint8Array[], doc: Y.Doc): Promise<number> {
+	let seq = head.lastSeq;
+	for (const payload of payloads) await insertUpdate(sql, head, siteId, ++seq, payload);
+	await closeAppend(sql, head, seq, doc);
 	return seq;
 }
 

@@ -1,0 +1,71 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { arrangeTaskForToday, openAs, setCurrentSite, withDatabase } from './support';
+
+/** The board of HUB-LYS, synced with the server (the live document has arrived). */
+async function openBoard(browser: import('@playwright/test').Browser, email: string, options = {}): Promise<Page> {
+	await setCurrentSite(email, 'HUB-LYS');
+	const page = await openAs(browser, email, '/board', options);
+	await expect(page.locator('[data-board]')).toHaveAttribute('data-synced', '', { timeout: 15_000 });
+	return page;
+}
+
+/** Drags with the mouse the way a person does: press, move in steps, release. */
+async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
+	await from.scrollIntoViewIfNeeded();
+	const a = (await from.boundingBox())!;
+	await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+	await page.mouse.down();
+	await to.scrollIntoViewIfNeeded();
+	const b = (await to.boundingBox())!;
+	await page.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2 + 10, { steps: 5 });
+	await page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height / 2, 30), { steps: 15 });
+	await page.mouse.up();
+}
+
+test('two leads on the same board: presence, and a drag in one shows in the other', async ({ browser }) => {
+	const lead = await openBoard(browser, 'chef@relais.demo');
+	const manager = await openBoard(browser, 'responsable@relais.demo');
+
+	// Each sees both people on the board.
+	for (const page of [lead, manager]) {
+		await expect(page.locator('[data-presence] [data-present]')).toHaveCount(2);
+	}
+
+	// The first card of the backlog goes to the first lane, on the first day of the week.
+	const card = lead.locator('aside [data-card]').first();
+	const id = (await card.getAttribute('data-card'))!;
+	const target = lead.locator('tbody tr').first().locator('td').first();
+	const cellKey = (await target.getAttribute('data-cell'))!;
+	await drag(lead, card, target);
+	await expect(lead.locator(`[data-cell="${cellKey}"] [data-card="${id}"]`)).toBeVisible();
+
+	// The other lead sees it arrive without reloading, and the task is planned in the database.
+	await expect(manager.locator(`[data-cell="${cellKey}"] [data-card="${id}"]`)).toBeVisible({ timeout: 5_000 });
+	await expect(manager.locator(`aside [data-card="${id}"]`)).toHaveCount(0);
+	await expect
+		.poll(() => withDatabase(async (db) => (await db.query('select planned_on is not null as planned from public.tasks where id = $1', [id])).rows[0].planned))
+		.toBe(true);
+
+	// A read-only viewer (the director) sees the board but cannot pick a card up.
+	const director = await openBoard(browser, 'directeur@relais.demo');
+	await expect(director.locator('[data-read-only]')).toBeVisible();
+	await expect(director.locator('[data-suggest]')).toHaveCount(0);
+
+	for (const page of [lead, manager, director]) await page.context().close();
+});
+
+test('an operator marking a task done on a phone flips the card on the board live', async ({ browser }) => {
+	const task = await arrangeTaskForToday('Europa Location');
+	const lead = await openBoard(browser, 'chef@relais.demo');
+	const card = lead.locator(`tbody [data-card="${task.id}"]`);
+	await expect(card).toHaveAttribute('data-status', 'planned');
+
+	const phone = await openAs(browser, 'operateur@relais.demo', '/today', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+	const row = phone.locator(`[data-tasks-cards] li[data-task-id="${task.id}"]`);
+	await row.getByRole('button', { name: /^Terminer/ }).tap();
+	await expect(row).toHaveAttribute('data-status', 'done');
+
+	await expect(card).toHaveAttribute('data-status', 'done', { timeout: 5_000 });
+	await expect(card.locator('[data-finished]')).toBeVisible();
+	for (const page of [lead, phone]) await page.context().close();
+});
