@@ -14,6 +14,7 @@ export type BoardStatus = 'connecting' | 'synced' | 'offline' | 'refused';
 const REMOTE = 'remote';
 const LOCAL = 'local';
 const SUGGESTION = 'suggestion';
+const RESYNC_MS = 15_000;
 
 /**
  * One planning board (a site's week) in the browser: a Yjs document kept in sync with the
@@ -73,6 +74,12 @@ export class BoardSync {
 			() => socket.off('disconnect', onDisconnect)
 		);
 		if (socket.connected) this.#join();
+		// Another node may have sent a move just before this screen joined its board, and written
+		// it just after this screen read the board: asking again now and then closes that gap.
+		const resync = setInterval(() => {
+			if (this.status === 'synced') this.#send((e) => syncProtocol.writeSyncStep1(e, this.#doc));
+		}, RESYNC_MS);
+		this.#off.push(() => clearInterval(resync));
 	}
 
 	/** Puts a card on the board (or back in the backlog with null). */

@@ -8,6 +8,7 @@ import {
 	boardKey,
 	boardRef,
 	cardsOf,
+	daysOf,
 	holdRequest,
 	MAX_SYNC_BYTES,
 	periodOf,
@@ -23,8 +24,8 @@ import type { PlanningTask, TaskStatus } from '../../domain/planning/task';
 import { asService, withUser, type JwtClaims, type Sql } from '../db/pool';
 import { Refusal, validated } from '../realtime/handler';
 import type { RealtimeServer, RealtimeSocket } from '../realtime/types';
-import { project, trackCards } from './projection';
-import { appendUpdates, closeAppend, ensureDocument, insertUpdate, lockDocument, readDocument, reconcile, tasksPlannedIn, updatesSince } from './store';
+import { project, trackCards, type TouchedCards } from './projection';
+import { appendUpdates, closeAppend, ensureDocument, insertUpdate, lockDocument, readDocument, reconcile, tasksById, tasksPlannedIn, updatesSince } from './store';
 
 /**
  * The planning boards of this node: one Yjs document per site and week, kept in memory while
@@ -44,6 +45,8 @@ const MAX_BOARDS_PER_SOCKET = 4;
 /** Transaction origins: the log and broadcast treat the server's own corrections like any update. */
 const FROM_CLIENT = 'client';
 const FROM_SERVER = 'server';
+/** The server putting back an invalid card: persisted and sent like any update. */
+const FROM_CORRECTION = 'correction';
 
 interface Entry {
 	key: string;
@@ -60,9 +63,11 @@ interface Entry {
 	evictTimer?: ReturnType<typeof setTimeout>;
 }
 
+/** A screen's update, applied and sent to the others, waiting to be written. */
 interface Pending {
 	who: JwtClaims;
 	payload: Uint8Array;
+	touched: TouchedCards;
 	sender: RealtimeSocket;
 }
 
@@ -88,10 +93,15 @@ function isEmptyUpdate(update: Uint8Array): boolean {
 	return structs.length === 0 && ds.clients.size === 0;
 }
 
-/** The updates `doc` emits while `fn` runs (one per transaction). */
-async function capture<T>(doc: Y.Doc, fn: () => Promise<T>): Promise<{ result: T; updates: Uint8Array[] }> {
+/**
+ * The updates `doc` emits while `fn` runs (one per transaction); with `origin`, only those of
+ * transactions from that origin (screens' updates are applied meanwhile, outside the queue).
+ */
+async function capture<T>(doc: Y.Doc, fn: () => Promise<T>, origin?: unknown): Promise<{ result: T; updates: Uint8Array[] }> {
 	const updates: Uint8Array[] = [];
-	const onUpdate = (update: Uint8Array) => updates.push(update);
+	const onUpdate = (update: Uint8Array, from: unknown) => {
+		if (origin === undefined || from === origin) updates.push(update);
+	};
 	doc.on('update', onUpdate);
 	try {
 		return { result: await fn(), updates };
@@ -112,7 +122,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 	}
 
 	/** Loads a document (creating it from the tasks table the first time) and makes it match the table. */
-	async function load(siteId: string, period: Period): Promise<Omit<Entry, 'queue'>> {
+	async function load(siteId: string, period: Period): Promise<Omit<Entry, 'queue' | 'pending' | 'flushing'>> {
 		return asService(pool, async (sql) => {
 			const documentId = await ensureDocument(sql, siteId, period);
 			const head = (await lockDocument(sql, documentId))!;
@@ -143,7 +153,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		clearTimeout(entry.evictTimer);
 		entry.evictTimer = setTimeout(async () => {
 			const local = await io.local.in(boardRoom(entry.key)).fetchSockets();
-			if (local.length === 0 && (await entries.get(entry.key)) === entry) {
+			if (local.length === 0 && !entry.pending.length && !entry.flushing && (await entries.get(entry.key)) === entry) {
 				entries.delete(entry.key);
 				entry.doc.destroy();
 			}
@@ -185,11 +195,14 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 					if (!head) throw new Refusal('forbidden');
 					await catchUp(sql, entry, head.lastSeq);
 					const { result: touched, updates: changed } = await capture(entry.doc, async () => trackCards(entry.doc, () => change(entry.doc)));
-					const { result: projection, updates: corrections } = await capture(entry.doc, () =>
-						project(sql, entry.siteId, entry.period, entry.doc, touched, FROM_SERVER)
+					const { result: projection, updates: corrections } = await capture(
+						entry.doc,
+						() => project(sql, entry.siteId, entry.period, entry.doc, touched, FROM_CORRECTION),
+						FROM_CORRECTION
 					);
 					const updates = [...changed, ...corrections];
 					if (!updates.length) return null;
+					noteOwnWrites(projection.written);
 					const seq = await appendUpdates(sql, entry.siteId, { ...head, lastSeq: entry.appliedSeq }, [Y.mergeUpdates(updates)], entry.doc);
 					return { seq, updates, corrections, projection };
 				});
@@ -200,7 +213,6 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			}
 			if (!outcome) return;
 			entry.appliedSeq = outcome.seq;
-			noteOwnWrites(outcome.projection.written);
 			const room = boardRoom(entry.key);
 			const all = updateMessage(Y.mergeUpdates(outcome.updates));
 			if (opts.sender) {
@@ -317,30 +329,32 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			socket.emit('board_refused', key, 'forbidden');
 			return;
 		}
-		entry.pending.push({ who: socket.data.claims, payload, sender: socket });
+		// Applied and sent on at once, as Hocuspocus does: the other screens see the move without
+		// waiting for Postgres. The person may plan here (checked above); the write follows in
+		// the next batch, where the database checks it again and invalid cards are put back.
+		const touched = trackCards(entry.doc, () => Y.applyUpdate(entry.doc, payload, FROM_CLIENT));
+		io.to(boardRoom(key)).except(socket.id).emit('board_sync', key, updateMessage(payload));
+		entry.pending.push({ who: socket.data.claims, payload, touched, sender: socket });
 		if (!entry.flushing) void flush(entry);
 	}
 
 	/**
-	 * Commits what screens sent, all that waits at once: a burst of moves from twenty leads costs
-	 * one transaction, not twenty in a row. Should the batch fail (one person lost the right to
-	 * plan meanwhile), it is replayed one update at a time, so only the refused one is dropped.
+	 * Writes what screens sent, all that waits at once: a burst of moves from twenty leads costs
+	 * one transaction, not twenty in a row. Should the batch fail (the database refused someone,
+	 * or lost its connection), the document is reloaded from Postgres and every screen on it
+	 * starts afresh from there, so nobody keeps a change that was not written.
 	 */
 	async function flush(entry: Entry): Promise<void> {
 		entry.flushing = true;
 		try {
 			while (entry.pending.length) {
 				const batch = entry.pending.splice(0);
-				const done = await serial(entry, () => commitBatch(entry, batch)).then(
-					() => true,
-					() => false
-				);
-				if (done) continue;
-				for (const item of batch) {
-					await commit(entry, item.who, (doc) => Y.applyUpdate(doc, item.payload, FROM_CLIENT), { sender: item.sender }).catch((err: Error) => {
-						if (!(err instanceof Refusal) && (err as { code?: string }).code !== '42501') log(`[board] update of ${entry.key} failed: ${err.message}`);
-					});
-				}
+				await serial(entry, () => commitBatch(entry, batch)).catch(async (err: Error) => {
+					if (!(err instanceof Refusal) && (err as { code?: string }).code !== '42501') log(`[board] writing ${entry.key} failed: ${err.message}`);
+					entry.pending.length = 0;
+					await serial(entry, () => reload(entry)).catch((e: Error) => log(`[board] reloading ${entry.key} failed: ${e.message}`));
+					io.to(boardRoom(entry.key)).emit('board_refused', entry.key, 'unavailable');
+				});
 			}
 		} finally {
 			entry.flushing = false;
@@ -348,48 +362,38 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 	}
 
 	async function commitBatch(entry: Entry, batch: Pending[]): Promise<void> {
-		let outcome;
-		try {
-			outcome = await withUser(pool, batch[0].who, async (sql) => {
-				const head = await lockDocument(sql, entry.documentId);
-				if (!head) throw new Refusal('forbidden');
-				await catchUp(sql, entry, head.lastSeq);
-				let seq = entry.appliedSeq;
-				let claimsOf = batch[0].who.sub;
-				const results = [];
-				for (const item of batch) {
-					// Each update is checked and projected as the person who sent it.
-					if (item.who.sub !== claimsOf) {
-						await sql.query(`select set_config('request.jwt.claims', $1, true), set_config('request.jwt.claim.sub', $2, true)`, [
-							JSON.stringify(item.who),
-							item.who.sub
-						]);
-						claimsOf = item.who.sub;
-					}
-					const { result: touched, updates: changed } = await capture(entry.doc, async () =>
-						trackCards(entry.doc, () => Y.applyUpdate(entry.doc, item.payload, FROM_CLIENT))
-					);
-					const { result: projection, updates: corrections } = await capture(entry.doc, () =>
-						project(sql, entry.siteId, entry.period, entry.doc, touched, FROM_SERVER)
-					);
-					const updates = [...changed, ...corrections];
-					if (!updates.length) continue;
-					await insertUpdate(sql, head, entry.siteId, ++seq, Y.mergeUpdates(updates));
-					results.push({ item, updates, corrections, projection });
+		const outcome = await withUser(pool, batch[0].who, async (sql) => {
+			const head = await lockDocument(sql, entry.documentId);
+			if (!head) throw new Refusal('forbidden');
+			await catchUp(sql, entry, head.lastSeq);
+			let seq = entry.appliedSeq;
+			let claimsOf = batch[0].who.sub;
+			const results = [];
+			for (const item of batch) {
+				// Each update is written and projected as the person who sent it.
+				if (item.who.sub !== claimsOf) {
+					await sql.query(`select set_config('request.jwt.claims', $1, true), set_config('request.jwt.claim.sub', $2, true)`, [
+						JSON.stringify(item.who),
+						item.who.sub
+					]);
+					claimsOf = item.who.sub;
 				}
-				if (seq > entry.appliedSeq) await closeAppend(sql, { ...head, lastSeq: entry.appliedSeq }, seq, entry.doc);
-				return { seq, results };
-			});
-		} catch (err) {
-			await reload(entry).catch((e: Error) => log(`[board] reloading ${entry.key} failed: ${e.message}`));
-			throw err;
-		}
+				const { result: projection, updates: corrections } = await capture(
+					entry.doc,
+					() => project(sql, entry.siteId, entry.period, entry.doc, item.touched, FROM_CORRECTION),
+					FROM_CORRECTION
+				);
+				await insertUpdate(sql, head, entry.siteId, ++seq, Y.mergeUpdates([item.payload, ...corrections]));
+				// Noted before the commit: the change feed may hear of it before this call returns.
+				noteOwnWrites(projection.written);
+				results.push({ corrections, projection });
+			}
+			await closeAppend(sql, { ...head, lastSeq: entry.appliedSeq }, seq, entry.doc);
+			return { seq, results };
+		});
 		entry.appliedSeq = outcome.seq;
-		const room = boardRoom(entry.key);
-		for (const { item, updates, corrections, projection } of outcome.results) {
-			noteOwnWrites(projection.written);
-			io.to(room).except(item.sender.id).emit('board_sync', entry.key, updateMessage(Y.mergeUpdates(updates)));
-			if (corrections.length) item.sender.emit('board_sync', entry.key, updateMessage(Y.mergeUpdates(corrections)));
+		for (const { corrections, projection } of outcome.results) {
+			if (corrections.length) io.to(boardRoom(entry.key)).emit('board_sync', entry.key, updateMessage(Y.mergeUpdates(corrections)));
 			for (const [period, ids] of projection.movedFrom) void dropFrom(entry.siteId, period, ids);
 		}
 	}
@@ -473,19 +477,28 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		return true;
 	}
 
+	/** Task ids changed outside the board, per open document, waiting for their resync. */
+	const dirty = new Map<string, Set<string>>();
+
 	/**
 	 * Plans written outside the board (an import, an order cancelled, SQL by hand) reach the
-	 * open boards: the document is brought back in line with the tasks table and every screen
-	 * gets the correction. For the board's own moves the table already matches: nothing is sent.
+	 * open boards: the cards of the tasks that changed are brought back in line with the tasks
+	 * table and every screen gets the correction. Only those cards: a move still being written
+	 * is never undone, and waits for its own write instead.
 	 */
 	async function resync(entry: Entry): Promise<void> {
+		if (entry.pending.length || entry.flushing) return resyncLater(entry.key, []);
+		const ids = [...(dirty.get(entry.key) ?? [])];
+		dirty.delete(entry.key);
+		if (!ids.length) return;
 		const outcome = await serial(entry, () =>
 			asService(pool, async (sql) => {
 				const head = await lockDocument(sql, entry.documentId);
 				if (!head) return null;
 				await catchUp(sql, entry, head.lastSeq);
-				const rows = await tasksPlannedIn(sql, entry.siteId, entry.period);
-				const { updates } = await capture(entry.doc, async () => reconcile(entry.doc, rows, FROM_SERVER));
+				const rows = (await tasksById(sql, entry.siteId, ids)).values();
+				const inWeek = [...rows].filter((r) => r.planned_on !== null && daysOf(entry.period).includes(r.planned_on));
+				const { updates } = await capture(entry.doc, async () => reconcile(entry.doc, inWeek, FROM_SERVER, ids), FROM_SERVER);
 				if (!updates.length) return null;
 				const merged = Y.mergeUpdates(updates);
 				entry.appliedSeq = await appendUpdates(sql, entry.siteId, { ...head, lastSeq: entry.appliedSeq }, [merged], entry.doc);
@@ -495,21 +508,31 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		if (outcome) io.to(boardRoom(entry.key)).emit('board_sync', entry.key, updateMessage(outcome));
 	}
 
+	/** Marks `ids` for the next resync of board `key` (a burst of changes resyncs once). */
+	function resyncLater(key: string, ids: readonly string[]): void {
+		const set = dirty.get(key) ?? new Set<string>();
+		ids.forEach((id) => set.add(id));
+		dirty.set(key, set);
+		if (resyncTimers.has(key)) return;
+		const timer = setTimeout(() => {
+			resyncTimers.delete(key);
+			const entry = entries.get(key);
+			if (!entry) return void dirty.delete(key);
+			entry.then(resync).catch((err: Error) => log(`[board] resync of ${key} failed: ${err.message}`));
+		}, 150);
+		timer.unref?.();
+		resyncTimers.set(key, timer);
+	}
+
 	/** Called with every batch of captured changes: task changes at a site resync its open boards. */
 	function tasksChanged(changes: readonly { table: string; siteIds: string[]; rowId: string | null }[]): void {
 		const now = Date.now();
-		const foreign = changes.filter((c) => c.table === 'tasks' && !isOwnEcho(c.rowId, now));
-		const sites = new Set(foreign.flatMap((c) => c.siteIds));
-		if (!sites.size) return;
-		for (const [key, pending] of entries) {
-			if (!sites.has(key.split(':')[0]) || resyncTimers.has(key)) continue;
-			// A burst of task changes (a whole order, a day closed) resyncs once.
-			const timer = setTimeout(() => {
-				resyncTimers.delete(key);
-				pending.then(resync).catch((err: Error) => log(`[board] resync of ${key} failed: ${err.message}`));
-			}, 150);
-			timer.unref?.();
-			resyncTimers.set(key, timer);
+		const foreign = changes.filter((c) => c.table === 'tasks' && c.rowId && !isOwnEcho(c.rowId, now));
+		if (!foreign.length) return;
+		for (const key of entries.keys()) {
+			const siteId = key.split(':')[0];
+			const ids = foreign.filter((c) => c.siteIds.includes(siteId)).map((c) => c.rowId!);
+			if (ids.length) resyncLater(key, ids);
 		}
 	}
 

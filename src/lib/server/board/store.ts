@@ -121,13 +121,15 @@ export async function tasksById(sql: Sql, siteId: string, ids: string[]): Promis
 }
 
 /**
- * Makes the document say what the tasks table says. Plans written outside the board (the demo
+ * Makes the document say what the tasks table says (for the cards `only` names, when given;
+ * `rows` are then those of them planned this week). Plans written outside the board (the demo
  * seed, an import, SQL by hand) would otherwise never show on it; what the board writes is
  * projected in the same transaction, so for the board's own moves this changes nothing.
  * Returns whether anything changed.
  */
-export function reconcile(doc: Y.Doc, rows: TaskRow[], origin: unknown): boolean {
+export function reconcile(doc: Y.Doc, rows: TaskRow[], origin: unknown, only?: readonly string[]): boolean {
 	const cards = cardsOf(doc);
+	const scope = only ? new Set(only) : null;
 	const planned = new Map(rows.map((r) => [r.id, r]));
 	// Rows without a rank get ranks after the last one of their day, in the table's order.
 	const unranked = rows.filter((r) => !r.board_rank && !cards.has(r.id));
@@ -138,8 +140,8 @@ export function reconcile(doc: Y.Doc, rows: TaskRow[], origin: unknown): boolean
 	const rankOf = new Map(unranked.map((r, i) => [r.id, ranks[i]]));
 	let changed = false;
 	doc.transact(() => {
-		for (const id of [...cards.keys()]) {
-			if (!planned.has(id)) {
+		for (const id of scope ?? [...cards.keys()]) {
+			if (cards.has(id) && !planned.has(id)) {
 				cards.delete(id);
 				changed = true;
 			}
