@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { arrangeTaskForToday, openAs, setCurrentSite, withDatabase } from './support';
 
@@ -68,4 +69,28 @@ test('an operator marking a task done on a phone flips the card on the board liv
 	await expect(card).toHaveAttribute('data-status', 'done', { timeout: 5_000 });
 	await expect(card.locator('[data-finished]')).toBeVisible();
 	for (const page of [lead, phone]) await page.context().close();
+});
+
+test('board screens: desktop, phone and a 1080p wall readable from across the room', async ({ browser }) => {
+	mkdirSync('tests/screenshots', { recursive: true });
+	const page = await openBoard(browser, 'chef@relais.demo', { viewport: { width: 1440, height: 900 } });
+	await page.screenshot({ path: 'tests/screenshots/board-desktop.png' });
+
+	await page.setViewportSize({ width: 390, height: 844 });
+	await expect(page.locator('[data-phone-board]')).toBeVisible();
+	expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+	await page.screenshot({ path: 'tests/screenshots/board-phone.png' });
+
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto('/board?wall=1');
+	await expect(page.locator('[data-board-wall]')).toBeVisible();
+	await expect(page.locator('nav')).toHaveCount(0);
+	expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+	// Lane names and plates at 24 px or more: legible at three metres on a 1080p TV.
+	const smallest = await page
+		.locator('[data-wall-lane] h2, [data-wall-lane] .plate')
+		.evaluateAll((els) => Math.min(...els.map((el) => parseFloat(getComputedStyle(el).fontSize))));
+	expect(smallest).toBeGreaterThanOrEqual(24);
+	await page.screenshot({ path: 'tests/screenshots/board-wall.png' });
+	await page.context().close();
 });

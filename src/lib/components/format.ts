@@ -25,3 +25,8 @@ export function formatPercent(value: number, total: number): string {
 	const ratio = total > 0 ? value / total : 0;
 	return new Intl.NumberFormat(intlLocale(), { style: 'percent', maximumFractionDigits: 0 }).format(ratio);
 }
+
+/** An amount in cents as euros in the reader's typography ("1 234,50 €", "€1,234.50"). */
+export function formatEuros(cents: number): string {
+	return new Intl.NumberFormat(intlLocale(), { style: 'currency', currency: 'EUR' }).format(cents / 100);
+}

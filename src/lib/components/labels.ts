@@ -38,6 +38,7 @@ const sectionLabels: Record<Section, () => string> = {
 	board: m.section_board,
 	yard: m.section_yard,
 	orders: m.section_orders,
+	prices: m.price_section,
 	stock: m.section_stock,
 	transfers: m.section_transfers,
 	tickets: m.section_tickets,

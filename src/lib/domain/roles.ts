@@ -30,7 +30,18 @@ export function primaryRole(roles: RoleGrant[]): AppRole {
 	return precedence.find((role) => roles.some((r) => r.role === role)) ?? 'client';
 }
 
-export type Section = 'today' | 'board' | 'yard' | 'orders' | 'stock' | 'transfers' | 'tickets' | 'kpi' | 'admin' | 'portal';
+export type Section =
+	| 'today'
+	| 'board'
+	| 'yard'
+	| 'orders'
+	| 'prices'
+	| 'stock'
+	| 'transfers'
+	| 'tickets'
+	| 'kpi'
+	| 'admin'
+	| 'portal';
 
 /** Which sections a role works in, in menu order (the screens of PRODUCT.md's role table). */
 export const sectionsByRole: Record<AppRole, Section[]> = {
@@ -38,9 +49,9 @@ export const sectionsByRole: Record<AppRole, Section[]> = {
 	team_lead: ['today', 'board', 'yard', 'orders'],
 	csm: ['today', 'orders', 'tickets', 'stock'],
 	sales: ['today', 'stock', 'transfers'],
-	site_manager: ['today', 'board', 'yard', 'orders', 'stock', 'transfers', 'tickets', 'kpi'],
+	site_manager: ['today', 'board', 'yard', 'orders', 'prices', 'stock', 'transfers', 'tickets', 'kpi'],
 	director: ['today', 'kpi', 'stock', 'transfers', 'orders'],
 	driver: ['transfers'],
 	client: ['portal'],
-	admin: ['today', 'board', 'yard', 'orders', 'stock', 'transfers', 'tickets', 'kpi', 'admin']
+	admin: ['today', 'board', 'yard', 'orders', 'prices', 'stock', 'transfers', 'tickets', 'kpi', 'admin']
 };

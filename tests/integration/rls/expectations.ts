@@ -40,12 +40,14 @@ export const matrix = {
 	yard_zones:       ['S---', 'S---', 'S---', 'S---', 'SIUD', 'S---', '----', '----', 'SIUD', 'S---', '----', 'SIUD'],
 	bays:             ['S---', 'S---', 'S---', 'S---', 'SIUD', 'S---', '----', '----', 'SIUD', 'S---', '----', 'SIUD'],
 	// Row: a client's vehicle at the site (dealer stock for sales); for the driver, the vehicle
-	// they convey. Site staff register and update vehicles; the director only looks.
-	vehicles:         ['SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIUD', 'S---', 'S---', 'S---', 'SIUD', 'SIU-', 'S---', 'SIUD'],
+	// they convey. Site staff register and update vehicles; the director only looks; clients
+	// announce new vehicles of their own account (expected, nothing else set).
+	vehicles:         ['SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIUD', 'S---', 'S---', 'SI--', 'SIUD', 'SIU-', 'SI--', 'SIUD'],
 	// The catalogue: clients read the organisation's active services to order.
 	services:         ['S---', 'S---', 'S---', 'S---', 'SIUD', 'S---', '----', 'S---', 'SIUD', 'S---', 'S---', 'SIUD'],
-	// Operators and team leads see prices but never edit them.
-	prices:           ['S---', 'S---', 'S---', 'S---', 'SIUD', 'S---', '----', '----', 'SIUD', 'S---', '----', 'SIUD'],
+	// Operators and team leads see prices but never edit them. Clients read the general prices
+	// and their own (the row is a general price); an update only closes a version.
+	prices:           ['S---', 'S---', 'S---', 'S---', 'SIUD', 'S---', '----', 'S---', 'SIUD', 'S---', 'S---', 'SIUD'],
 	orders:           ['S---', 'S-U-', 'SIU-', 'S---', 'SIUD', 'S---', '----', 'SI--', 'SIUD', 'S---', 'SI--', 'SIUD'],
 	// Operators mark tasks done; clients add tasks to their own orders.
 	tasks:            ['S-U-', 'S-U-', 'SIUD', 'S---', 'SIUD', 'S---', '----', 'SI--', 'SIUD', 'S-U-', 'SI--', 'SIUD'],

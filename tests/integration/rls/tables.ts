@@ -154,9 +154,10 @@ export const specs: Record<Table, TableSpec> = {
 			)
 	},
 	prices: {
-		kind: 'site',
+		kind: 'catalogue',
 		key: 'id',
-		set: 'unit_price_cents = unit_price_cents + 1',
+		// A price is never rewritten (migration 1100): the harmless change closes the version.
+		set: `valid_to = '2099-12-31'`,
 		row: (p) => p.price,
 		insert: (p) =>
 			sql(`insert into public.prices (site_id, service_id, unit_price_cents, valid_from) values ($1, $2, 1000, '2027-01-01')`, p.site, p.service)

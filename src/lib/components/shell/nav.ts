@@ -1,7 +1,9 @@
 import type { Section } from '$lib/domain/roles';
 import CalendarCheck from 'lucide-svelte/icons/calendar-check';
+import CalendarRange from 'lucide-svelte/icons/calendar-range';
 import ClipboardCheck from 'lucide-svelte/icons/clipboard-check';
 import ClipboardList from 'lucide-svelte/icons/clipboard-list';
+import Tag from 'lucide-svelte/icons/tag';
 import Truck from 'lucide-svelte/icons/truck';
 import type { IconComponent } from '../icons';
 
@@ -18,7 +20,9 @@ export interface NavItem {
  */
 const routes: Partial<Record<Section, Omit<NavItem, 'section'>>> = {
 	today: { href: '/today', icon: CalendarCheck },
+	board: { href: '/board', icon: CalendarRange },
 	orders: { href: '/orders', icon: ClipboardCheck },
+	prices: { href: '/prices', icon: Tag },
 	transfers: { href: '/transfers', icon: Truck },
 	portal: { href: '/portal', icon: ClipboardList }
 };

@@ -369,6 +369,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			let seq = entry.appliedSeq;
 			let claimsOf = batch[0].who.sub;
 			const results = [];
+			const cache = {};
 			for (const item of batch) {
 				// Each update is written and projected as the person who sent it.
 				if (item.who.sub !== claimsOf) {
@@ -380,7 +381,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 				}
 				const { result: projection, updates: corrections } = await capture(
 					entry.doc,
-					() => project(sql, entry.siteId, entry.period, entry.doc, item.touched, FROM_CORRECTION),
+					() => project(sql, entry.siteId, entry.period, entry.doc, item.touched, FROM_CORRECTION, cache),
 					FROM_CORRECTION
 				);
 				await insertUpdate(sql, head, entry.siteId, ++seq, Y.mergeUpdates([item.payload, ...corrections]));

@@ -32,7 +32,7 @@ export interface Projection {
 	written: string[];
 }
 
-interface SiteFacts {
+export interface SiteFacts {
 	teams: Set<string>;
 	/** People who may carry a task at the site (staff other than drivers, directors, clients). */
 	assignees: Set<string>;
@@ -53,13 +53,22 @@ async function siteFacts(sql: Sql, siteId: string): Promise<SiteFacts> {
  * site does not have, or a day outside the week, is put back as it was in the document (the
  * correction travels like any update), so the document and the table never disagree.
  */
-export async function project(sql: Sql, siteId: string, period: Period, doc: Y.Doc, touched: TouchedCards, origin: unknown): Promise<Projection> {
+export async function project(
+	sql: Sql,
+	siteId: string,
+	period: Period,
+	doc: Y.Doc,
+	touched: TouchedCards,
+	origin: unknown,
+	/** Shared by the projections of one transaction: the site's teams and people are read once. */
+	cache: { facts?: Promise<SiteFacts> } = {}
+): Promise<Projection> {
 	const result: Projection = { movedFrom: new Map(), corrected: [], written: [] };
 	if (!touched.size) return result;
 	const days = new Set(daysOf(period));
 	const cards = cardsOf(doc);
 	const rows = await tasksById(sql, siteId, [...touched.keys()]);
-	const facts = [...touched.keys()].some((id) => cards.has(id)) ? await siteFacts(sql, siteId) : null;
+	const facts = [...touched.keys()].some((id) => cards.has(id)) ? await (cache.facts ??= siteFacts(sql, siteId)) : null;
 
 	const valid = (p: Placement | undefined, id: string): boolean => {
 		if (p === undefined) return true;

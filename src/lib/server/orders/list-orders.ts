@@ -1,3 +1,4 @@
+import type { PriceListEntry } from '$lib/domain/orders/pricing';
 import type { Sql } from '$lib/server/db/pool';
 
 /** Reading orders and what an order form offers, as the signed-in person (RLS decides). */
@@ -73,6 +74,55 @@ export async function listActiveServices(sql: Sql, siteId: string, locale: 'fr' 
 		`select id, case when $2 = 'en' then name_en else name_fr end as name, default_minutes as "defaultMinutes"
 		 from public.services where site_id = $1 and active order by name`,
 		[siteId, locale]
+	);
+	return rows;
+}
+
+export interface OrderCatalogue {
+	services: (ServiceOption & { code: string })[];
+	/** The site's prices the person may read (for a client: the general ones and their own). */
+	prices: PriceListEntry[];
+	/** The site's calendar day, whose prices apply; null when the site is not visible. */
+	today: string | null;
+}
+
+/** What an order form at a site needs to show each service with the price that applies. */
+export async function orderCatalogue(sql: Sql, siteId: string, locale: 'fr' | 'en'): Promise<OrderCatalogue> {
+	const { rows: services } = await sql.query<ServiceOption & { code: string }>(
+		`select id, code, case when $2 = 'en' then name_en else name_fr end as name, default_minutes as "defaultMinutes"
+		 from public.services where site_id = $1 and active order by name`,
+		[siteId, locale]
+	);
+	const { rows: prices } = await sql.query<PriceListEntry>(
+		`select id, site_id as "siteId", service_id as "serviceId", client_account_id as "clientAccountId",
+		        unit_price_cents as "unitPriceCents", valid_from::text as "validFrom", valid_to::text as "validTo"
+		 from public.prices where site_id = $1`,
+		[siteId]
+	);
+	const { rows } = await sql.query<{ today: string }>(
+		`select (now() at time zone timezone)::date::text as today from public.sites where id = $1`,
+		[siteId]
+	);
+	return { services, prices, today: rows[0]?.today ?? null };
+}
+
+export interface SiteOption {
+	id: string;
+	name: string;
+}
+
+/**
+ * The sites a client account works with: where it has vehicles or orders, or prices of its own.
+ * Read as the client, so row-level security keeps it to the account's own rows.
+ */
+export async function clientSites(sql: Sql, clientAccountId: string): Promise<SiteOption[]> {
+	const { rows } = await sql.query<SiteOption>(
+		`select s.id, s.name from public.sites s
+		 where exists (select 1 from public.orders o where o.site_id = s.id and o.client_account_id = $1)
+		    or exists (select 1 from public.vehicles v where v.site_id = s.id and v.client_account_id = $1)
+		    or exists (select 1 from public.prices p where p.site_id = s.id and p.client_account_id = $1)
+		 order by s.name`,
+		[clientAccountId]
 	);
 	return rows;
 }
