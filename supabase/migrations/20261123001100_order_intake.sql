@@ -60,8 +60,10 @@ begin
 end
 $$;
 
-revoke all on all functions in schema private from public;
-grant execute on all functions in schema private to authenticated, service_role;
+-- Granted one by one: a blanket grant on the schema would also reopen functions earlier
+-- migrations keep to the service role (private.prune_change_log).
+revoke all on function private.list_price(uuid, uuid, uuid), private.next_order_reference(uuid) from public;
+grant execute on function private.list_price(uuid, uuid, uuid), private.next_order_reference(uuid) to authenticated, service_role;
 
 -- ─── policies ────────────────────────────────────────────────────────────────────────────────
 create policy "clients read the prices that apply to them" on public.prices

