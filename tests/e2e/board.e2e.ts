@@ -24,6 +24,8 @@ async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
 }
 
 test('two leads on the same board: presence, and a drag in one shows in the other', async ({ browser }) => {
+	// Three people sign in and open the board: more than one page's worth of time.
+	test.slow();
 	const lead = await openBoard(browser, 'chef@relais.demo');
 	const manager = await openBoard(browser, 'responsable@relais.demo');
 
