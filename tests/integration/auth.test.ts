@@ -6,7 +6,7 @@ import pg from 'pg';
 import { getPool, withUser } from '../../src/lib/server/db/pool';
 import { signIn } from '../../src/lib/server/auth/sign-in';
 import { verifyAccessToken } from '../../src/lib/server/auth/tokens';
-import { consumeSignInAttempt } from '../../src/lib/server/auth/rate-limit';
+import { consumeSignInAttempt, forgetSignInAttempts } from '../../src/lib/server/auth/rate-limit';
 import { env } from '../../src/lib/server/env';
 import { createWorld, type World } from './world';
 
@@ -96,5 +96,17 @@ describe('sign-in rate limit', () => {
 		for (let i = 0; i < 5; i++) expect(await consumeSignInAttempt(address, 'victim@test.relais')).toBe(0);
 		expect(await consumeSignInAttempt(address, 'victim@test.relais')).toBeGreaterThan(0);
 		expect(await consumeSignInAttempt(address, 'someone-else@test.relais')).toBe(0);
+	});
+
+	it('lets a whole shift sign in from one address, but not thirty failures', async () => {
+		const shared = `10.1.0.${Math.floor(Math.random() * 200)}`;
+		for (let i = 0; i < 40; i++) {
+			const email = `operator${i}@test.relais`;
+			expect(await consumeSignInAttempt(shared, email), `sign-in ${i + 1}`).toBe(0);
+			await forgetSignInAttempts(shared, email);
+		}
+		const attacked = `10.2.0.${Math.floor(Math.random() * 200)}`;
+		for (let i = 0; i < 30; i++) expect(await consumeSignInAttempt(attacked, `guess${i}@test.relais`)).toBe(0);
+		expect(await consumeSignInAttempt(attacked, 'one-more@test.relais')).toBeGreaterThan(0);
 	});
 });

@@ -3,7 +3,7 @@ import { createClient } from 'redis';
 import { env } from '../env';
 
 /**
- * Sign-in attempts: 5 per email+address per 15 minutes, 30 per address. Shared through Redis
+ * Sign-in attempts: 5 per email+address per 15 minutes, 30 failed ones per address. Shared through Redis
  * when nodes run behind a load balancer (REALTIME_ADAPTER=redis), in memory otherwise.
  */
 function limiter(points: number, keyPrefix: string): RateLimiterAbstract {
@@ -30,7 +30,11 @@ export async function consumeSignInAttempt(address: string, email: string): Prom
 	}
 }
 
-/** A successful sign-in clears that account's counter. */
+/**
+ * A successful sign-in clears that account's counter and gives its point back to the address:
+ * a yard's phones share one public address, and forty people starting their shift must not lock
+ * each other out. Only failures add up against an address.
+ */
 export async function forgetSignInAttempts(address: string, email: string): Promise<void> {
-	await perAccount?.delete(`${address}|${email.toLowerCase()}`);
+	await Promise.all([perAccount?.delete(`${address}|${email.toLowerCase()}`), perAddress?.reward(address, 1)]);
 }
