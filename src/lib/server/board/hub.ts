@@ -25,7 +25,7 @@ import { asService, withUser, type JwtClaims, type Sql } from '../db/pool';
 import { Refusal, validated } from '../realtime/handler';
 import type { RealtimeServer, RealtimeSocket } from '../realtime/types';
 import { project, trackCards, type TouchedCards } from './projection';
-import { appendUpdates, closeAppend, ensureDocument, insertUpdate, lockDocument, readDocument, reconcile, tasksById, tasksPlannedIn, updatesSince } from './store';
+import { appendUpdates, closeAppend, insertUpdate, lockDocument, readDocument, readStored, reconcile, tasksById, tasksPlannedIn, updatesSince } from './store';
 
 /**
  * The planning boards of this node: one Yjs document per site and week, kept in memory while
@@ -58,6 +58,10 @@ interface Entry {
 	doc: Y.Doc;
 	/** Highest board_updates.seq applied to `doc`. */
 	appliedSeq: number;
+	/** Just read from Postgres: its first screen needs no catching up. */
+	fresh: boolean;
+	/** Stored bytes not yet applied to `doc` (see materialise). */
+	raw: Uint8Array[] | null;
 	queue: Promise<unknown>;
 	/** Updates from screens waiting for the next commit, and whether a flush is running. */
 	pending: Pending[];
@@ -88,6 +92,15 @@ function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
 }
 
 const updateMessage = (update: Uint8Array) => syncMessage((e) => syncProtocol.writeUpdate(e, update));
+
+/** The state vector of a document made of `parts`, read without building the document. */
+function stateVectorOf(parts: readonly Uint8Array[]): Uint8Array {
+	const clocks = new Map<number, number>();
+	for (const part of parts) {
+		for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(part))) clocks.set(client, Math.max(clock, clocks.get(client) ?? 0));
+	}
+	return Y.encodeStateVector(clocks);
+}
 
 /** True for an update that changes nothing (what a screen with nothing new answers to step 1). */
 function isEmptyUpdate(update: Uint8Array): boolean {
@@ -123,29 +136,56 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		return run;
 	}
 
-	/** Loads a document (creating it from the tasks table the first time) and makes it match the table. */
-	async function load(siteId: string, period: Period): Promise<Omit<Entry, 'queue' | 'pending' | 'flushing'>> {
-		return asService(pool, async (sql) => {
-			const documentId = await ensureDocument(sql, siteId, period);
-			const head = (await lockDocument(sql, documentId))!;
-			const { doc, seq } = (await readDocument(sql, documentId))!;
-			const rows = await tasksPlannedIn(sql, siteId, period);
-			const { updates } = await capture(doc, async () => reconcile(doc, rows, FROM_SERVER));
-			const appliedSeq = updates.length ? await appendUpdates(sql, siteId, { ...head, lastSeq: seq }, [Y.mergeUpdates(updates)], doc) : seq;
-			return { key: boardKey({ siteId, period }), siteId, period, documentId, doc, appliedSeq };
-		});
+	/**
+	 * Loads a document as Postgres holds it (creating it the first time). Whatever changed in
+	 * `tasks` while nobody had it open is reconciled right after, in the background: the first
+	 * screen gets the document at once and the corrections, if any, a moment later.
+	 */
+	async function load(siteId: string, period: Period): Promise<Entry> {
+		const stored = await asService(pool, (sql) => readStored(sql, siteId, period));
+		const entry: Entry = {
+			key: boardKey({ siteId, period }),
+			siteId,
+			period,
+			documentId: stored.id,
+			doc: new Y.Doc({ gc: true }),
+			raw: stored.parts,
+			appliedSeq: stored.seq,
+			fresh: true,
+			queue: Promise.resolve(),
+			pending: [],
+			flushing: false
+		};
+		if (stored.seq === 0) {
+			// A document created just now is built from the tasks table before anyone sees it.
+			materialise(entry);
+			await reconcileNow(entry, null);
+		} else {
+			reconcileNow(entry, null).catch((err: Error) => log(`[board] reconciling ${entry.key} failed: ${err.message}`));
+		}
+		return entry;
 	}
 
-	function open(siteId: string, period: Period): Promise<Entry> {
+	/** Applies the stored bytes a document was loaded with, once, before anything reads it. */
+	function materialise(entry: Entry): void {
+		if (!entry.raw) return;
+		const parts = entry.raw;
+		entry.raw = null;
+		for (const part of parts) Y.applyUpdate(entry.doc, part, FROM_SERVER);
+	}
+
+	/** The document of a site's week, loaded if needed; `raw` leaves its stored bytes unapplied (see join). */
+	function open(siteId: string, period: Period, { raw = false } = {}): Promise<Entry> {
 		const key = boardKey({ siteId, period });
 		let entry = entries.get(key);
 		if (!entry) {
-			entry = load(siteId, period).then((loaded) => ({ ...loaded, queue: Promise.resolve(), pending: [], flushing: false }));
+			entry = load(siteId, period);
 			entries.set(key, entry);
 			entry.catch(() => entries.delete(key));
 		}
 		return entry.then((e) => {
 			clearTimeout(e.evictTimer);
+			if (!raw) materialise(e);
 			return e;
 		});
 	}
@@ -165,6 +205,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 
 	/** Applies what other nodes appended since this node last looked. */
 	async function catchUp(sql: Sql, entry: Entry, lastSeq?: number): Promise<void> {
+		materialise(entry);
 		if (lastSeq !== undefined && lastSeq <= entry.appliedSeq) return;
 		const missed = await updatesSince(sql, entry.documentId, entry.appliedSeq);
 		if (!missed.length) return;
@@ -177,6 +218,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		const stored = await asService(pool, (sql) => readDocument(sql, entry.documentId));
 		if (!stored) return;
 		entry.doc.destroy();
+		entry.raw = null;
 		entry.doc = stored.doc;
 		entry.appliedSeq = stored.seq;
 	}
@@ -271,14 +313,31 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		if (!boards[key] && Object.keys(boards).length >= MAX_BOARDS_PER_SOCKET) throw new Refusal('limit_reached');
 		const { sees, plans, name } = await access(socket.data.claims, ref.siteId);
 		if (!sees) throw new Refusal('forbidden');
-		const entry = await open(ref.siteId, ref.period);
+		const entry = await open(ref.siteId, ref.period, { raw: true });
 		boards[key] = { canEdit: plans, holding: null };
 		socket.data.name = name;
 		socket.join(boardRoom(key));
-		// Joined first, then read: an update committed meanwhile arrives by the room as well (twice is harmless).
-		await serial(entry, () => withUser(pool, socket.data.claims, (sql) => catchUp(sql, entry)));
-		socket.emit('board_sync', key, syncMessage((e) => syncProtocol.writeSyncStep1(e, entry.doc)));
-		socket.emit('board_sync', key, syncMessage((e) => syncProtocol.writeSyncStep2(e, entry.doc)));
+		if (entry.raw) {
+			// The first screen of a document just read from Postgres gets the stored bytes as they
+			// are, and the server builds its own copy while they travel.
+			// Step 1 goes first, as in the protocol: the screen answers it with what the server lacks
+			// before it holds anything (an answer sent later would carry every deletion it knows).
+			const vector = stateVectorOf(entry.raw);
+			socket.emit('board_sync', key, syncMessage((e) => {
+				encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
+				encoding.writeVarUint8Array(e, vector);
+			}));
+			for (const part of entry.raw) socket.emit('board_sync', key, updateMessage(part));
+			socket.emit('board_sync', key, syncMessage((e) => syncProtocol.writeSyncStep2(e, new Y.Doc())));
+			materialise(entry);
+			entry.fresh = false;
+		} else {
+			// Joined first, then read: an update committed meanwhile arrives by the room as well (twice is harmless).
+			if (entry.fresh) entry.fresh = false;
+			else await serial(entry, () => withUser(pool, socket.data.claims, (sql) => catchUp(sql, entry)));
+			socket.emit('board_sync', key, syncMessage((e) => syncProtocol.writeSyncStep1(e, entry.doc)));
+			socket.emit('board_sync', key, syncMessage((e) => syncProtocol.writeSyncStep2(e, entry.doc)));
+		}
 		presenceLater(key);
 		return { canEdit: plans };
 	}
@@ -334,6 +393,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		// Applied and sent on at once, as Hocuspocus does: the other screens see the move without
 		// waiting for Postgres. The person may plan here (checked above); the write follows in
 		// the next batch, where the database checks it again and invalid cards are put back.
+		materialise(entry);
 		const touched = trackCards(entry.doc, () => Y.applyUpdate(entry.doc, payload, FROM_CLIENT));
 		io.to(boardRoom(key)).except(socket.id).emit('board_sync', key, updateMessage(payload));
 		entry.pending.push({ who: socket.data.claims, payload, touched, sender: socket });
@@ -497,15 +557,21 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		if (entry.pending.length || entry.flushing) return resyncLater(entry.key, []);
 		const ids = [...(dirty.get(entry.key) ?? [])];
 		dirty.delete(entry.key);
-		if (!ids.length) return;
+		if (ids.length) await reconcileNow(entry, ids);
+	}
+
+	/** Brings the cards of `ids` (every card of the week with null) in line with `tasks`. */
+	async function reconcileNow(entry: Entry, ids: string[] | null): Promise<void> {
 		const outcome = await serial(entry, () =>
 			asService(pool, async (sql) => {
 				const head = await lockDocument(sql, entry.documentId);
 				if (!head) return null;
 				await catchUp(sql, entry, head.lastSeq);
-				const rows = (await tasksById(sql, entry.siteId, ids)).values();
-				const inWeek = [...rows].filter((r) => r.planned_on !== null && daysOf(entry.period).includes(r.planned_on));
-				const { updates } = await capture(entry.doc, async () => reconcile(entry.doc, inWeek, FROM_SERVER, ids), FROM_SERVER);
+				const days = daysOf(entry.period);
+				const rows = ids
+					? [...(await tasksById(sql, entry.siteId, ids)).values()].filter((r) => r.planned_on !== null && days.includes(r.planned_on))
+					: await tasksPlannedIn(sql, entry.siteId, entry.period);
+				const { updates } = await capture(entry.doc, async () => reconcile(entry.doc, rows, FROM_SERVER, ids ?? undefined), FROM_SERVER);
 				if (!updates.length) return null;
 				const merged = Y.mergeUpdates(updates);
 				entry.appliedSeq = await appendUpdates(sql, entry.siteId, { ...head, lastSeq: entry.appliedSeq }, [merged], entry.doc);
@@ -586,7 +652,9 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		},
 		/** The document as this node holds it (tests and the benchmark compare it with the table). */
 		async snapshot(siteId: string, period: Period): Promise<Y.Doc> {
-			return (await open(siteId, period)).doc;
+			const entry = await open(siteId, period);
+			await serial(entry, async () => {});
+			return entry.doc;
 		}
 	};
 }

@@ -49,6 +49,28 @@ export async function readDocument(sql: Sql, documentId: string): Promise<{ doc:
 	return { doc, seq: Math.max(rows[0].last_seq, updates.at(-1)?.seq ?? 0) };
 }
 
+/**
+ * The document of a site's week as stored, created if missing, locked for a consistent read:
+ * its snapshot and the updates after it, as bytes, in order (applying them is the caller's).
+ */
+export async function readStored(sql: Sql, siteId: string, period: Period): Promise<{ id: string; seq: number; parts: Uint8Array[] }> {
+	const select = () =>
+		sql.query<{ id: string; snapshot: Buffer; last_seq: number }>(
+			`select set_config('synchronous_commit', 'off', true), id, snapshot, last_seq
+			   from public.board_documents where site_id = $1 and period = $2 for update`,
+			[siteId, period]
+		);
+	let { rows } = await select();
+	if (!rows[0]) {
+		await ensureDocument(sql, siteId, period);
+		({ rows } = await select());
+	}
+	const { id, snapshot, last_seq } = rows[0];
+	const updates = await updatesSince(sql, id, 0);
+	const parts = [...(snapshot.length ? [snapshot] : []), ...updates.map((u) => u.payload)];
+	return { id, seq: Math.max(last_seq, updates.at(-1)?.seq ?? 0), parts };
+}
+
 export async function updatesSince(sql: Sql, documentId: string, seq: number): Promise<{ seq: number; payload: Uint8Array }[]> {
 	const { rows } = await sql.query<{ seq: number; payload: Buffer }>(
 		'select seq, payload from public.board_updates where document_id = $1 and seq > $2 order by seq',
