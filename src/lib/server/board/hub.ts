@@ -23,6 +23,7 @@ import { rollOver } from '../../domain/planning/end-of-day';
 import type { PlanningTask, TaskStatus } from '../../domain/planning/task';
 import { asService, withUser, type JwtClaims, type Sql } from '../db/pool';
 import { Refusal, validated } from '../realtime/handler';
+import { siteRoom } from '../realtime/rooms';
 import type { RealtimeServer, RealtimeSocket } from '../realtime/types';
 import { project, trackCards, type TouchedCards } from './projection';
 import { appendUpdates, closeAppend, insertUpdate, lockDocument, readDocument, readStored, reconcile, tasksById, tasksPlannedIn, updatesSince } from './store';
@@ -311,9 +312,12 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		const key = boardKey(ref);
 		const boards = (socket.data.boards ??= {});
 		if (!boards[key] && Object.keys(boards).length >= MAX_BOARDS_PER_SOCKET) throw new Refusal('limit_reached');
-		const { sees, plans, name } = await access(socket.data.claims, ref.siteId);
+		// The socket's site rooms are what the database says the person may see (kept current on
+		// every access change), so a site outside them is refused at once; who may edit is read
+		// while the document loads, and nothing is sent before both are known.
+		if (!socket.rooms.has(siteRoom(ref.siteId))) throw new Refusal('forbidden');
+		const [{ sees, plans, name }, entry] = await Promise.all([access(socket.data.claims, ref.siteId), open(ref.siteId, ref.period, { raw: true })]);
 		if (!sees) throw new Refusal('forbidden');
-		const entry = await open(ref.siteId, ref.period, { raw: true });
 		boards[key] = { canEdit: plans, holding: null };
 		socket.data.name = name;
 		socket.join(boardRoom(key));
@@ -329,8 +333,9 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			}));
 			for (const part of entry.raw) socket.emit('board_sync', key, updateMessage(part));
 			socket.emit('board_sync', key, syncMessage((e) => syncProtocol.writeSyncStep2(e, new Y.Doc())));
-			materialise(entry);
 			entry.fresh = false;
+			// Built once the bytes are on their way (whatever reads the document first builds it then).
+			setImmediate(() => materialise(entry));
 		} else {
 			// Joined first, then read: an update committed meanwhile arrives by the room as well (twice is harmless).
 			if (entry.fresh) entry.fresh = false;

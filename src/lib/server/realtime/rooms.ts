@@ -9,7 +9,7 @@ import type { CapturedChange } from './changes';
  * what row-level security lets them select.
  */
 
-const siteRoom = (id: string) => `site:${id}`;
+export const siteRoom = (id: string) => `site:${id}`;
 const clientRoom = (id: string) => `client:${id}`;
 export const userRoom = (id: string) => `user:${id}`;
 export const threadRoom = (id: string) => `thread:${id}`;
