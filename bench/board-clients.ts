@@ -21,6 +21,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { boardKey, cardsOf, type BoardRef, type Placement } from '../src/lib/board/model';
+import { fromWire, toWire } from '../src/lib/board/wire';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/lib/realtime/events';
 
 export type Target =
@@ -98,7 +99,7 @@ function relaisEditor(target: Extract<Target, { backend: 'relais' }>, token: str
 	const send = (write: (e: encoding.Encoder) => void) => {
 		const encoder = encoding.createEncoder();
 		write(encoder);
-		socket.emit('board_sync', key, encoding.toUint8Array(encoder));
+		socket.emit('board_sync', key, toWire(encoding.toUint8Array(encoder)));
 	};
 	let onSynced = () => {};
 	const editor: Editor = {
@@ -123,10 +124,12 @@ function relaisEditor(target: Extract<Target, { backend: 'relais' }>, token: str
 	};
 	socket.on('board_sync', (k, message) => {
 		if (k !== key) return;
-		const decoder = decoding.createDecoder(new Uint8Array(message));
+		const bytes = fromWire(message);
+		if (!bytes) return;
+		const decoder = decoding.createDecoder(bytes);
 		const reply = encoding.createEncoder();
 		const type = syncProtocol.readSyncMessage(decoder, reply, doc, REMOTE);
-		if (encoding.length(reply) > 0) socket.emit('board_sync', key, encoding.toUint8Array(reply));
+		if (encoding.length(reply) > 0) socket.emit('board_sync', key, toWire(encoding.toUint8Array(reply)));
 		if (type === syncProtocol.messageYjsSyncStep2) onSynced();
 	});
 	socket.on('board_refused', () => editor.refused++);

@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { RealtimeServer, RealtimeSocket } from '../src/lib/server/realtime/types';
+import { fromWire } from '../src/lib/board/wire';
 
 /** Milliseconds since the epoch with sub-millisecond precision: the same clock in both processes. */
 export const now = () => performance.timeOrigin + performance.now();
@@ -156,9 +157,10 @@ export function traceRelais(io: RealtimeServer) {
 	const operator = Object.getPrototypeOf(io.to('trace')) as { emit: (ev: string, ...args: unknown[]) => boolean };
 	const emit = operator.emit;
 	operator.emit = function (this: unknown, ev: string, ...args: unknown[]) {
-		if (ev === 'board_sync' && args[1] instanceof Uint8Array) {
+		const bytes = ev === 'board_sync' ? fromWire(args[1]) : null;
+		if (bytes) {
 			const at = now();
-			for (const rank of ranksInMessage(args[1])) timeline(rank).broadcast ??= at;
+			for (const rank of ranksInMessage(bytes)) timeline(rank).broadcast ??= at;
 		}
 		return emit.call(this, ev, ...args);
 	};
@@ -166,9 +168,10 @@ export function traceRelais(io: RealtimeServer) {
 	// Arrival, noted by a listener registered after the hub's on each new socket.
 	const onConnection = (socket: RealtimeSocket) =>
 		socket.on('board_sync', (_key, message: unknown) => {
-			if (!(message instanceof Uint8Array)) return;
+			const bytes = fromWire(message);
+			if (!bytes) return;
 			const at = now();
-			for (const rank of ranksInMessage(message)) timeline(rank).received ??= at;
+			for (const rank of ranksInMessage(bytes)) timeline(rank).received ??= at;
 		});
 	io.on('connection', onConnection);
 

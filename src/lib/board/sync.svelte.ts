@@ -4,6 +4,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { ClientToServerEvents, Response, ServerToClientEvents } from '../realtime/events';
+import { fromWire, toWire, type WireMessage } from './wire';
 import { boardKey, cardsOf, placements, type BoardRef, type BoardRefusal, type Placement, type PresenceEntry, type RollOverRequest } from './model';
 
 type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -44,7 +45,10 @@ export class BoardSync {
 		this.#ref = ref;
 		this.key = boardKey(ref);
 		this.#fresh();
-		const onSync = (key: string, message: Uint8Array) => key === this.key && this.#receive(message);
+		const onSync = (key: string, message: WireMessage) => {
+			const bytes = key === this.key ? fromWire(message) : null;
+			if (bytes) this.#receive(bytes);
+		};
 		const onPresence = (key: string, entries: PresenceEntry[]) => {
 			if (key === this.key) this.presence = entries;
 		};
@@ -150,10 +154,10 @@ export class BoardSync {
 	}
 
 	#receive(message: Uint8Array): void {
-		const decoder = decoding.createDecoder(new Uint8Array(message));
+		const decoder = decoding.createDecoder(message);
 		const reply = encoding.createEncoder();
 		const type = syncProtocol.readSyncMessage(decoder, reply, this.#doc, REMOTE);
-		if (encoding.length(reply) > 0) this.#socket.emit('board_sync', this.key, encoding.toUint8Array(reply));
+		if (encoding.length(reply) > 0) this.#socket.emit('board_sync', this.key, toWire(encoding.toUint8Array(reply)));
 		if (type === syncProtocol.messageYjsSyncStep2) {
 			this.status = 'synced';
 			this.refusal = null;
@@ -163,6 +167,6 @@ export class BoardSync {
 	#send(write: (encoder: encoding.Encoder) => void): void {
 		const encoder = encoding.createEncoder();
 		write(encoder);
-		this.#socket.emit('board_sync', this.key, encoding.toUint8Array(encoder));
+		this.#socket.emit('board_sync', this.key, toWire(encoding.toUint8Array(encoder)));
 	}
 }

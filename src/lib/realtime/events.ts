@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BoardRef, BoardRefusal, HoldRequest, JoinedBoard, PresenceEntry, RollOverRequest } from '../board/model';
+import type { WireMessage } from '../board/wire';
 
 /**
  * The one socket contract, shared by the realtime server and the browser's live client.
@@ -49,8 +50,8 @@ export interface ServerToClientEvents {
 	/** Ends the replay started by `catch_up`: the changes before it in the stream were missed ones. */
 	caught_up: (state: CaughtUp) => void;
 	rooms: (rooms: Rooms) => void;
-	/** A y-protocols sync message (step 1, step 2 or update) for the board `key` (site:period). */
-	board_sync: (key: string, message: Uint8Array) => void;
+	/** A y-protocols sync message (step 1, step 2 or update) for the board `key` (site:period), framed by board/wire.ts. */
+	board_sync: (key: string, message: WireMessage) => void;
 	board_presence: (key: string, entries: PresenceEntry[]) => void;
 	/** The server refused this screen's last change or lost its copy: start the board afresh. */
 	board_refused: (key: string, reason: BoardRefusal) => void;
@@ -63,7 +64,7 @@ export interface ClientToServerEvents {
 	leave_thread: (request: ThreadRequest, ack: (response: Response<null>) => void) => void;
 	board_join: (request: BoardRef, ack: (response: Response<JoinedBoard>) => void) => void;
 	board_leave: (request: BoardRef, ack: (response: Response<null>) => void) => void;
-	board_sync: (key: string, message: Uint8Array) => void;
+	board_sync: (key: string, message: WireMessage) => void;
 	/** Which card this screen holds (is dragging), shown to everyone on the board. */
 	board_hold: (request: HoldRequest, ack: (response: Response<null>) => void) => void;
 	/** End of day: the day's unfinished cards go to the next working day or back to the backlog. */

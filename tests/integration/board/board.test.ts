@@ -4,6 +4,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { cardsOf, daysOf, placements, rankBetween, type Placement } from '../../../src/lib/board/model';
 import { BoardSync } from '../../../src/lib/board/sync.svelte';
+import { toWire } from '../../../src/lib/board/wire';
 import { closePools, withUser } from '../../../src/lib/server/db/pool';
 import { createWorld, type Persona, type World } from '../world';
 import { openSocket, startNode, waitFor, type ClientSocket, type Node } from '../realtime/helpers';
@@ -122,7 +123,7 @@ describe('the planning board', () => {
 		const encoder = encoding.createEncoder();
 		syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(forged));
 		const refused = new Promise<string>((resolve) => socket.once('board_refused', (_key, reason) => resolve(reason)));
-		socket.emit('board_sync', operator.key, encoding.toUint8Array(encoder));
+		socket.emit('board_sync', operator.key, toWire(encoding.toUint8Array(encoder)));
 		expect(await refused).toBe('forbidden');
 
 		await new Promise((r) => setTimeout(r, 300));

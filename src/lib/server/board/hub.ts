@@ -10,7 +10,6 @@ import {
 	cardsOf,
 	daysOf,
 	holdRequest,
-	MAX_SYNC_BYTES,
 	periodOf,
 	rankBetween,
 	rollOverRequest,
@@ -26,6 +25,7 @@ import { Refusal, validated } from '../realtime/handler';
 import { siteRoom } from '../realtime/rooms';
 import type { RealtimeServer, RealtimeSocket } from '../realtime/types';
 import { project, trackCards, type TouchedCards } from './projection';
+import { fromWire, toWire, type WireMessage } from '../../board/wire';
 import { appendUpdates, closeAppend, insertUpdate, lockDocument, readDocument, readStored, reconcile, tasksById, tasksPlannedIn, updatesSince } from './store';
 
 /**
@@ -86,10 +86,10 @@ export interface BoardHubDeps {
 	idleMs?: number;
 }
 
-function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
+function syncMessage(write: (encoder: encoding.Encoder) => void): WireMessage {
 	const encoder = encoding.createEncoder();
 	write(encoder);
-	return encoding.toUint8Array(encoder);
+	return toWire(encoding.toUint8Array(encoder));
 }
 
 const updateMessage = (update: Uint8Array) => syncMessage((e) => syncProtocol.writeUpdate(e, update));
@@ -361,14 +361,15 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		if (typeof key !== 'string' || !socket.data.boards?.[key]) return;
 		const entry = await entries.get(key);
 		if (!entry) return;
-		if (!(message instanceof Uint8Array) || message.byteLength > MAX_SYNC_BYTES) {
+		const bytes = fromWire(message);
+		if (!bytes) {
 			socket.emit('board_refused', key, 'invalid_update');
 			return;
 		}
 		let type: number;
 		let payload: Uint8Array;
 		try {
-			const decoder = decoding.createDecoder(message);
+			const decoder = decoding.createDecoder(bytes);
 			type = decoding.readVarUint(decoder);
 			payload = decoding.readVarUint8Array(decoder);
 			if (type !== syncProtocol.messageYjsSyncStep1) Y.decodeUpdate(payload);
