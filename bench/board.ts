@@ -239,24 +239,10 @@ async function benchRelais(pool: pg.Pool, fixture: BoardFixture, child: ChildPro
 		state,
 		result: {
 			firstBuildMs: round(firstBuildMs),
-			coldLoadMs: round(median(cold)),
-			serverLoadMs: round(median(serverLoad)),
-			warmJoinMs: round(median(warm)),
-			moveP50: latency.p50,
-			moveP95: latency.p95,
-			moveP99: latency.p99,
-			moveMax: latency.max,
-			moves: report.moves,
-			deliveries: report.samples.length,
-			expected: report.expected,
+			...commonResult({ cold, serverLoad, warm }, report, used, roundTrip),
 			refused: report.refused,
-			converged: report.converged,
 			persistedBytes: persisted.bytes,
 			compactedBytes,
-			walBytes: used.walBytes,
-			serverCpuPercent: used.serverCpu,
-			postgresCpuPercent: used.postgresCpu,
-			pgRoundTripP50: roundTrip.p50,
 			resyncs: traced.transactions.week.length,
 			projectionMatches,
 			breakdown: Object.fromEntries(Object.entries(breakdown).map(([k, v]) => [k, { p50: v.p50, p95: v.p95 }]))
@@ -427,9 +413,24 @@ async function benchHocuspocus(
 		`hocuspocus: persisted ${kb(persistedBytes)} (one row, the whole state); written during the moves and at the last screen's exit: ${store.stored.calls} stores, ${kb(store.stored.bytes)}, WAL during the moves ${kb(used.walBytes)}`
 	);
 	return {
-		coldLoadMs: round(median(cold)),
-		serverLoadMs: round(median(serverLoad)),
-		warmJoinMs: round(median(warm)),
+		...commonResult({ cold, serverLoad, warm }, report, used, roundTrip),
+		persistedBytes,
+		stores: store.stored.calls
+	};
+}
+
+/** The numbers both backends report alike, for the final JSON line. */
+function commonResult(
+	joins: { cold: number[]; serverLoad: number[]; warm: number[] },
+	report: MoveReport,
+	used: Usage,
+	roundTrip: Summary
+) {
+	const latency = summary(report.samples);
+	return {
+		coldLoadMs: round(median(joins.cold)),
+		serverLoadMs: round(median(joins.serverLoad)),
+		warmJoinMs: round(median(joins.warm)),
 		moveP50: latency.p50,
 		moveP95: latency.p95,
 		moveP99: latency.p99,
@@ -438,8 +439,6 @@ async function benchHocuspocus(
 		deliveries: report.samples.length,
 		expected: report.expected,
 		converged: report.converged,
-		persistedBytes,
-		stores: store.stored.calls,
 		walBytes: used.walBytes,
 		serverCpuPercent: used.serverCpu,
 		postgresCpuPercent: used.postgresCpu,

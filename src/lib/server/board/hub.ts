@@ -11,7 +11,7 @@ import {
 	daysOf,
 	holdRequest,
 	periodOf,
-	rankBetween,
+	ranksAfter,
 	rollOverRequest,
 	type BoardRef,
 	type JoinedBoard,
@@ -26,18 +26,19 @@ import { siteRoom } from '../realtime/rooms';
 import type { RealtimeServer, RealtimeSocket } from '../realtime/types';
 import { project, trackCards, type TouchedCards } from './projection';
 import { fromWire, toWire, type WireMessage } from '../../board/wire';
-import { appendUpdates, closeAppend, insertUpdate, lockDocument, readDocument, readStored, reconcile, tasksById, tasksPlannedIn, updatesSince } from './store';
+import { appendUpdates, closeAppend, insertUpdate, lockDocument, readStored, reconcile, tasksById, tasksPlannedIn, updatesSince } from './store';
 
 /**
  * The planning boards of this node: one Yjs document per site and week, kept in memory while
  * someone has it open, synced with browsers over socket.io using the y-protocols messages.
  *
- * A change from a browser goes through one pipeline, one change at a time per document: the
- * person must plan at the site (checked when they joined, and again by the database), the
- * update is applied under the document's row lock after whatever other nodes wrote, projected
- * into `tasks` and appended to the log in the same transaction, and only then sent to the
- * other screens. A refused update is never applied here, so nobody else's document sees it;
- * the screen that sent it is told to start afresh.
+ * An update from a browser is refused unless the person plans at the site (a refused update is
+ * never applied here, so nobody else's document sees it; the screen that sent it starts
+ * afresh). An accepted one is applied and relayed to the other screens at once, then written
+ * in the next batch: under the document's row lock, after whatever other nodes wrote, checked
+ * again by the database as its sender, projected into `tasks` and appended to the log.
+ * Server-side changes (end of day, cards moved to another week) go through `commit`, which
+ * writes first and sends after.
  */
 
 const boardRoom = (key: string) => `board:${key}`;
@@ -59,8 +60,6 @@ interface Entry {
 	doc: Y.Doc;
 	/** Highest board_updates.seq applied to `doc`. */
 	appliedSeq: number;
-	/** Just read from Postgres: its first screen needs no catching up. */
-	fresh: boolean;
 	/** Stored bytes not yet applied to `doc` (see materialise). */
 	raw: Uint8Array[] | null;
 	queue: Promise<unknown>;
@@ -103,11 +102,6 @@ function stateVectorOf(parts: readonly Uint8Array[]): Uint8Array {
 	return Y.encodeStateVector(clocks);
 }
 
-/** True for an update that changes nothing (what a screen with nothing new answers to step 1). */
-function isEmptyUpdate(update: Uint8Array): boolean {
-	const { structs, ds } = Y.decodeUpdate(update);
-	return structs.length === 0 && ds.clients.size === 0;
-}
 
 /**
  * The updates `doc` emits while `fn` runs (one per transaction); with `origin`, only those of
@@ -152,7 +146,6 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			doc: new Y.Doc({ gc: true }),
 			raw: stored.parts,
 			appliedSeq: stored.seq,
-			fresh: true,
 			queue: Promise.resolve(),
 			pending: [],
 			flushing: false
@@ -216,26 +209,25 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 
 	/** Rebuilds a document from Postgres after a failed commit left the memory copy ahead of it. */
 	async function reload(entry: Entry): Promise<void> {
-		const stored = await asService(pool, (sql) => readDocument(sql, entry.documentId));
-		if (!stored) return;
+		const stored = await asService(pool, (sql) => readStored(sql, entry.siteId, entry.period));
 		entry.doc.destroy();
-		entry.raw = null;
-		entry.doc = stored.doc;
+		entry.doc = new Y.Doc({ gc: true });
+		entry.raw = stored.parts;
 		entry.appliedSeq = stored.seq;
+		materialise(entry);
 	}
 
 	/**
-	 * The one way a document changes: `change` runs on the document under its row lock, as
-	 * `who` (null: the server itself), and its effect is projected, appended and sent to the
-	 * board's screens, except `sender`, which already has it (it gets corrections only).
+	 * A server-side change: `change` runs on the document under its row lock, as `who` (null:
+	 * the server itself), and its effect is projected, appended, then sent to the board's screens.
 	 */
-	async function commit(entry: Entry, who: JwtClaims | null, change: (doc: Y.Doc) => void, opts: { reason?: string; sender?: RealtimeSocket } = {}) {
+	async function commit(entry: Entry, who: JwtClaims | null, change: (doc: Y.Doc) => void, reason?: string) {
 		return serial(entry, async () => {
 			let outcome;
 			try {
 				const run = <T>(fn: (sql: Sql) => Promise<T>) => (who ? withUser(pool, who, fn) : asService(pool, fn));
 				outcome = await run(async (sql) => {
-					if (opts.reason) await sql.query(`select set_config('relais.reason', $1, true)`, [opts.reason]);
+					if (reason) await sql.query(`select set_config('relais.reason', $1, true)`, [reason]);
 					const head = await lockDocument(sql, entry.documentId);
 					if (!head) throw new Refusal('forbidden');
 					await catchUp(sql, entry, head.lastSeq);
@@ -249,23 +241,16 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 					if (!updates.length) return null;
 					noteOwnWrites(projection.written);
 					const seq = await appendUpdates(sql, entry.siteId, { ...head, lastSeq: entry.appliedSeq }, [Y.mergeUpdates(updates)], entry.doc);
-					return { seq, updates, corrections, projection };
+					return { seq, updates, projection };
 				});
 			} catch (err) {
 				await reload(entry).catch((e: Error) => log(`[board] reloading ${entry.key} failed: ${e.message}`));
-				opts.sender?.emit('board_refused', entry.key, (err as { code?: string }).code === '42501' || err instanceof Refusal ? 'forbidden' : 'unavailable');
 				throw err;
 			}
 			if (!outcome) return;
 			entry.appliedSeq = outcome.seq;
 			const room = boardRoom(entry.key);
-			const all = updateMessage(Y.mergeUpdates(outcome.updates));
-			if (opts.sender) {
-				io.to(room).except(opts.sender.id).emit('board_sync', entry.key, all);
-				if (outcome.corrections.length) opts.sender.emit('board_sync', entry.key, updateMessage(Y.mergeUpdates(outcome.corrections)));
-			} else {
-				io.to(room).emit('board_sync', entry.key, all);
-			}
+			io.to(room).emit('board_sync', entry.key, updateMessage(Y.mergeUpdates(outcome.updates)));
 			for (const [period, ids] of outcome.projection.movedFrom) void dropFrom(entry.siteId, period, ids);
 			if ((await io.local.in(room).fetchSockets()).length === 0) evictWhenIdle(entry);
 		});
@@ -333,13 +318,11 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			}));
 			for (const part of entry.raw) socket.emit('board_sync', key, updateMessage(part));
 			socket.emit('board_sync', key, syncMessage((e) => syncProtocol.writeSyncStep2(e, new Y.Doc())));
-			entry.fresh = false;
 			// Built once the bytes are on their way (whatever reads the document first builds it then).
 			setImmediate(() => materialise(entry));
 		} else {
 			// Joined first, then read: an update committed meanwhile arrives by the room as well (twice is harmless).
-			if (entry.fresh) entry.fresh = false;
-			else await serial(entry, () => withUser(pool, socket.data.claims, (sql) => catchUp(sql, entry)));
+			await serial(entry, () => withUser(pool, socket.data.claims, (sql) => catchUp(sql, entry)));
 			socket.emit('board_sync', key, syncMessage((e) => syncProtocol.writeSyncStep1(e, entry.doc)));
 			socket.emit('board_sync', key, syncMessage((e) => syncProtocol.writeSyncStep2(e, entry.doc)));
 		}
@@ -368,11 +351,17 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		}
 		let type: number;
 		let payload: Uint8Array;
+		// Decoded once here to refuse a malformed update before it is applied, and to drop one
+		// that changes nothing (what a screen with nothing new answers to step 1).
+		let empty = false;
 		try {
 			const decoder = decoding.createDecoder(bytes);
 			type = decoding.readVarUint(decoder);
 			payload = decoding.readVarUint8Array(decoder);
-			if (type !== syncProtocol.messageYjsSyncStep1) Y.decodeUpdate(payload);
+			if (type !== syncProtocol.messageYjsSyncStep1) {
+				const { structs, ds } = Y.decodeUpdate(payload);
+				empty = structs.length === 0 && ds.clients.size === 0;
+			}
 		} catch {
 			socket.emit('board_refused', key, 'invalid_update');
 			return;
@@ -391,7 +380,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			socket.emit('board_refused', key, 'invalid_update');
 			return;
 		}
-		if (isEmptyUpdate(payload)) return;
+		if (empty) return;
 		if (!socket.data.boards[key].canEdit) {
 			socket.emit('board_refused', key, 'forbidden');
 			return;
@@ -516,14 +505,14 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 				doc.transact(() => {
 					if (next === null) return changes.forEach((c) => cards.delete(c.taskId));
 					// Postponed cards go after what is already planned on their new day, in their order.
-					let last = [...cards.values()].filter((p) => p.day === next).reduce<string | null>((max, p) => (max === null || p.rank > max ? p.rank : max), null);
-					for (const c of changes) {
-						last = rankBetween(last, null);
-						cards.set(c.taskId, { teamId: c.to.teamId, assigneeId: assignees.get(c.taskId) ?? null, day: next, start: null, rank: last });
-					}
+					const last = [...cards.values()].filter((p) => p.day === next).reduce<string | null>((max, p) => (max === null || p.rank > max ? p.rank : max), null);
+					const ranks = ranksAfter(last, changes.length);
+					changes.forEach((c, i) =>
+						cards.set(c.taskId, { teamId: c.to.teamId, assigneeId: assignees.get(c.taskId) ?? null, day: next, start: null, rank: ranks[i] })
+					);
 				}, FROM_SERVER);
 			},
-			{ reason: request.reason }
+			request.reason
 		);
 		return { moved: changes.length };
 	}
@@ -652,10 +641,6 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		attach,
 		refreshAccess,
 		tasksChanged,
-		/** A server-side change (tests, jobs): projected and broadcast like a screen's. */
-		async change(siteId: string, period: Period, who: JwtClaims | null, change: (doc: Y.Doc) => void, reason?: string) {
-			return commit(await open(siteId, period), who, change, { reason });
-		},
 		/** The document as this node holds it (tests and the benchmark compare it with the table). */
 		async snapshot(siteId: string, period: Period): Promise<Y.Doc> {
 			const entry = await open(siteId, period);

@@ -29,26 +29,6 @@ export async function lockDocument(sql: Sql, documentId: string): Promise<Docume
 	return rows[0] ? { id: rows[0].id, lastSeq: rows[0].last_seq, snapshotSeq: rows[0].snapshot_seq } : null;
 }
 
-export async function findDocument(sql: Sql, siteId: string, period: Period): Promise<string | null> {
-	const { rows } = await sql.query<{ id: string }>('select id from public.board_documents where site_id = $1 and period = $2', [siteId, period]);
-	return rows[0]?.id ?? null;
-}
-
-/** The document as stored: its snapshot and every update after it, applied in order. */
-export async function readDocument(sql: Sql, documentId: string): Promise<{ doc: Y.Doc; seq: number } | null> {
-	const { rows } = await sql.query<{ snapshot: Buffer; last_seq: number }>(
-		'select snapshot, last_seq from public.board_documents where id = $1',
-		[documentId]
-	);
-	if (!rows[0]) return null;
-	const doc = new Y.Doc({ gc: true });
-	if (rows[0].snapshot.length) Y.applyUpdate(doc, rows[0].snapshot);
-	const updates = await updatesSince(sql, documentId, 0);
-	// Updates are merged before applying: one integration pass instead of one per update.
-	if (updates.length) Y.applyUpdate(doc, Y.mergeUpdates(updates.map((u) => u.payload)));
-	return { doc, seq: Math.max(rows[0].last_seq, updates.at(-1)?.seq ?? 0) };
-}
-
 /**
  * The document of a site's week as stored, created if missing, locked for a consistent read:
  * its snapshot and the updates after it, as bytes, in order (applying them is the caller's).
@@ -56,8 +36,7 @@ export async function readDocument(sql: Sql, documentId: string): Promise<{ doc:
 export async function readStored(sql: Sql, siteId: string, period: Period): Promise<{ id: string; seq: number; parts: Uint8Array[] }> {
 	const select = () =>
 		sql.query<{ id: string; snapshot: Buffer; last_seq: number }>(
-			`select set_config('synchronous_commit', 'off', true), id, snapshot, last_seq
-			   from public.board_documents where site_id = $1 and period = $2 for update`,
+			'select id, snapshot, last_seq from public.board_documents where site_id = $1 and period = $2 for update',
 			[siteId, period]
 		);
 	let { rows } = await select();
@@ -186,11 +165,9 @@ export function samePlacement(a: Placement, b: Placement): boolean {
 }
 
 /** Creates the document of a site's week if missing (another node may be creating it too). */
-export async function ensureDocument(sql: Sql, siteId: string, period: Period): Promise<string> {
-	const { rows } = await sql.query<{ id: string }>(
-		`insert into public.board_documents (site_id, period, snapshot) values ($1, $2, '\\x'::bytea)
-		 on conflict (site_id, period) do nothing returning id`,
+async function ensureDocument(sql: Sql, siteId: string, period: Period): Promise<void> {
+	await sql.query(
+		`insert into public.board_documents (site_id, period, snapshot) values ($1, $2, '\\x'::bytea) on conflict (site_id, period) do nothing`,
 		[siteId, period]
 	);
-	return rows[0]?.id ?? (await findDocument(sql, siteId, period))!;
 }

@@ -33,6 +33,7 @@ export function createFanout(
 			const own = { ...rooms, threads: rooms.threads.filter((t) => socket.rooms.has(threadRoom(t))) };
 			applyRooms(socket, roomNames(userId, own));
 			socket.emit('rooms', describeRooms(socket.rooms));
+			// io.local returns this node's own Socket objects, typed as remote ones.
 			await onAccessChange(socket as unknown as RealtimeSocket);
 		}
 	}
