@@ -51,7 +51,8 @@ alter table public.board_documents enable row level security;
 alter table public.board_updates enable row level security;
 
 -- ─── grants ──────────────────────────────────────────────────────────────────────────────────
-grant select, insert, update on public.board_documents to authenticated;
+-- Documents are created by the server (service role); planners only compact them.
+grant select, update on public.board_documents to authenticated;
 grant select, insert, delete on public.board_updates to authenticated;
 grant select, insert, update, delete on public.board_documents, public.board_updates to service_role;
 
@@ -69,8 +70,6 @@ grant execute on function private.plans_site(uuid) to authenticated, service_rol
 -- Everyone working at the site reads the board (operators and directors read-only).
 create policy "site staff read boards" on public.board_documents
   for select to authenticated using (site_id in (select private.staff_site_ids()));
-create policy "planners create boards" on public.board_documents
-  for insert to authenticated with check ((select private.plans_site(site_id)));
 create policy "planners compact boards" on public.board_documents
   for update to authenticated
   using ((select private.plans_site(site_id)))

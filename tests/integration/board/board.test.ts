@@ -236,6 +236,22 @@ describe('the planning board', () => {
 		await expect(write('team_lead', world.people.site_manager.id)).rejects.toThrow(/row-level security/);
 		await expect(write('team_lead', world.people.team_lead.id)).resolves.toBeTruthy();
 		await world.pool.query('delete from public.board_updates where document_id = $1 and seq = 999999', [documentId]);
+
+		// Compaction (fold the log into the snapshot) is the planners' too; tried, then rolled back.
+		const compact = (persona: Persona) =>
+			withUser(world.pool, world.people[persona].claims, async (sql) => {
+				const folded = await sql.query('update public.board_documents set updated_at = now() where id = $1', [documentId]);
+				const dropped = await sql.query('delete from public.board_updates where document_id = $1', [documentId]);
+				throw Object.assign(new Error('rollback'), { outcome: [folded.rowCount, (dropped.rowCount ?? 0) > 0] });
+			}).catch((err: { outcome: [number, boolean] }) => err.outcome);
+		expect(await compact('operator')).toEqual([0, false]);
+		expect(await compact('team_lead')).toEqual([1, true]);
+		// Documents are created by the server alone.
+		await expect(
+			withUser(world.pool, world.people.team_lead.claims, (sql) =>
+				sql.query(`insert into public.board_documents (site_id, period, snapshot) values ($1, '2031-W01', '\\x')`, [world.sites.hub])
+			)
+		).rejects.toThrow(/permission denied/);
 	});
 
 	it('brings a plan written outside the board (SQL, an import) to the open screens', async () => {
