@@ -53,6 +53,7 @@ const KINDS: [RegExp, string][] = [
 	[/delete from public\.board_updates/, 'compaction: delete updates'],
 	[/update public\.board_documents set last_seq/, 'bump last_seq'],
 	[/from public\.board_updates where document_id/, 'read updates (catch up)'],
+	[/0::bigint as seq, d\.snapshot/, 'read document (snapshot + updates)'],
 	[/planned_on between \$2 and \$3/, "read the week's tasks (load, resync)"]
 ];
 const kindOf = (text: string) => KINDS.find(([re]) => re.test(text))?.[1] ?? text.replace(/\s+/g, ' ').trim().slice(0, 60);

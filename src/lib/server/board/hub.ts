@@ -24,9 +24,9 @@ import { asService, withUser, type JwtClaims, type Sql } from '../db/pool';
 import { Refusal, validated } from '../realtime/handler';
 import { siteRoom } from '../realtime/rooms';
 import type { RealtimeServer, RealtimeSocket } from '../realtime/types';
-import { project, trackCards, type TouchedCards } from './projection';
+import { project, trackCards, updatesOf, type TouchedCards } from './projection';
 import { fromWire, toWire, type WireMessage } from '../../board/wire';
-import { appendUpdates, closeAppend, insertUpdate, lockDocument, readStored, reconcile, tasksById, tasksPlannedIn, updatesSince } from './store';
+import { appendUpdates, closeAppend, compact, insertUpdate, lockDocument, readStored, reconcile, tasksById, tasksPlannedIn, updatesSince } from './store';
 
 /**
  * The planning boards of this node: one Yjs document per site and week, kept in memory while
@@ -51,6 +51,14 @@ const FROM_SERVER = 'server';
 const FROM_CORRECTION = 'correction';
 /** How long screens' updates wait to be written together. */
 const FLUSH_DELAY_MS = 100;
+/**
+ * How long a document must go without writes before its update log is folded into the snapshot:
+ * the next cold load then reads one row and applies one update, as Hocuspocus's whole-document
+ * store does, instead of replaying up to COMPACT_AFTER updates.
+ */
+const COMPACT_WHEN_QUIET_MS = 2_000;
+/** How long after a document is read its cards are checked against `tasks` (see load). */
+const RECONCILE_AFTER_LOAD_MS = 250;
 
 interface Entry {
 	key: string;
@@ -60,13 +68,15 @@ interface Entry {
 	doc: Y.Doc;
 	/** Highest board_updates.seq applied to `doc`. */
 	appliedSeq: number;
-	/** Stored bytes not yet applied to `doc` (see materialise). */
+	/** Stored bytes not yet applied to `doc` (see materialise), and their state vector. */
 	raw: Uint8Array[] | null;
+	rawVector: Uint8Array;
 	queue: Promise<unknown>;
-	/** Updates from screens waiting for the next commit, and whether a flush is running. */
+	/** Updates from screens waiting for the next commit, and the flush under way (if any). */
 	pending: Pending[];
-	flushing: boolean;
+	flushing: Promise<void> | null;
 	evictTimer?: ReturnType<typeof setTimeout>;
+	compactTimer?: ReturnType<typeof setTimeout>;
 }
 
 /** A screen's update, applied and sent to the others, waiting to be written. */
@@ -93,33 +103,6 @@ function syncMessage(write: (encoder: encoding.Encoder) => void): WireMessage {
 
 const updateMessage = (update: Uint8Array) => syncMessage((e) => syncProtocol.writeUpdate(e, update));
 
-/** The state vector of a document made of `parts`, read without building the document. */
-function stateVectorOf(parts: readonly Uint8Array[]): Uint8Array {
-	const clocks = new Map<number, number>();
-	for (const part of parts) {
-		for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(part))) clocks.set(client, Math.max(clock, clocks.get(client) ?? 0));
-	}
-	return Y.encodeStateVector(clocks);
-}
-
-
-/**
- * The updates `doc` emits while `fn` runs (one per transaction); with `origin`, only those of
- * transactions from that origin (screens' updates are applied meanwhile, outside the queue).
- */
-async function capture<T>(doc: Y.Doc, fn: () => Promise<T>, origin?: unknown): Promise<{ result: T; updates: Uint8Array[] }> {
-	const updates: Uint8Array[] = [];
-	const onUpdate = (update: Uint8Array, from: unknown) => {
-		if (origin === undefined || from === origin) updates.push(update);
-	};
-	doc.on('update', onUpdate);
-	try {
-		return { result: await fn(), updates };
-	} finally {
-		doc.off('update', onUpdate);
-	}
-}
-
 export type BoardHub = ReturnType<typeof createBoardHub>;
 
 export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps) {
@@ -133,7 +116,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 
 	/**
 	 * Loads a document as Postgres holds it (creating it the first time). Whatever changed in
-	 * `tasks` while nobody had it open is reconciled right after, in the background: the first
+	 * `tasks` while nobody had it open is reconciled shortly after, in the background: the first
 	 * screen gets the document at once and the corrections, if any, a moment later.
 	 */
 	async function load(siteId: string, period: Period): Promise<Entry> {
@@ -145,17 +128,22 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			documentId: stored.id,
 			doc: new Y.Doc({ gc: true }),
 			raw: stored.parts,
+			rawVector: stored.vector,
 			appliedSeq: stored.seq,
 			queue: Promise.resolve(),
 			pending: [],
-			flushing: false
+			flushing: null
 		};
 		if (stored.seq === 0) {
 			// A document created just now is built from the tasks table before anyone sees it.
 			materialise(entry);
 			await reconcileNow(entry, null);
 		} else {
-			reconcileNow(entry, null).catch((err: Error) => log(`[board] reconciling ${entry.key} failed: ${err.message}`));
+			// Later rather than at once: the first screen's bytes go out, and it builds its copy,
+			// without this reading and applying the week alongside.
+			setTimeout(() => {
+				reconcileNow(entry, null).catch((err: Error) => log(`[board] reconciling ${entry.key} failed: ${err.message}`));
+			}, RECONCILE_AFTER_LOAD_MS).unref?.();
 		}
 		return entry;
 	}
@@ -213,6 +201,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		entry.doc.destroy();
 		entry.doc = new Y.Doc({ gc: true });
 		entry.raw = stored.parts;
+		entry.rawVector = stored.vector;
 		entry.appliedSeq = stored.seq;
 		materialise(entry);
 	}
@@ -231,16 +220,15 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 					const head = await lockDocument(sql, entry.documentId);
 					if (!head) throw new Refusal('forbidden');
 					await catchUp(sql, entry, head.lastSeq);
-					const { result: touched, updates: changed } = await capture(entry.doc, async () => trackCards(entry.doc, () => change(entry.doc)));
-					const { result: projection, updates: corrections } = await capture(
-						entry.doc,
-						() => project(sql, entry.siteId, entry.period, entry.doc, touched, FROM_CORRECTION),
-						FROM_CORRECTION
-					);
-					const updates = [...changed, ...corrections];
+					let touched: TouchedCards = new Map();
+					const changed = updatesOf(entry.doc, () => (touched = trackCards(entry.doc, () => change(entry.doc))));
+					const projection = await project(sql, entry.siteId, entry.period, entry.doc, touched, FROM_CORRECTION);
+					const updates = projection.correction ? [...changed, projection.correction] : changed;
 					if (!updates.length) return null;
 					noteOwnWrites(projection.written);
-					const seq = await appendUpdates(sql, entry.siteId, { ...head, lastSeq: entry.appliedSeq }, [Y.mergeUpdates(updates)], entry.doc);
+					const seq = await appendUpdates(sql, entry.siteId, { ...head, lastSeq: entry.appliedSeq }, [Y.mergeUpdates(updates)], entry.doc, () =>
+						settled(entry)
+					);
 					return { seq, updates, projection };
 				});
 			} catch (err) {
@@ -249,11 +237,39 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			}
 			if (!outcome) return;
 			entry.appliedSeq = outcome.seq;
+			compactWhenQuiet(entry);
 			const room = boardRoom(entry.key);
 			io.to(room).emit('board_sync', entry.key, updateMessage(Y.mergeUpdates(outcome.updates)));
 			for (const [period, ids] of outcome.projection.movedFrom) void dropFrom(entry.siteId, period, ids);
 			if ((await io.local.in(room).fetchSockets()).length === 0) evictWhenIdle(entry);
 		});
+	}
+
+	/** Whether the document holds only what is written (no relayed update waits for its write). */
+	function settled(entry: Entry): boolean {
+		return entry.pending.length === 0;
+	}
+
+	/** Folds the update log into the snapshot once the document has gone quiet (see COMPACT_WHEN_QUIET_MS). */
+	function compactWhenQuiet(entry: Entry): void {
+		clearTimeout(entry.compactTimer);
+		entry.compactTimer = setTimeout(() => {
+			compactNow(entry).catch((err: Error) => log(`[board] compacting ${entry.key} failed: ${err.message}`));
+		}, COMPACT_WHEN_QUIET_MS);
+		entry.compactTimer.unref?.();
+	}
+
+	async function compactNow(entry: Entry): Promise<void> {
+		clearTimeout(entry.compactTimer);
+		await serial(entry, () =>
+			asService(pool, async (sql) => {
+				const head = await lockDocument(sql, entry.documentId);
+				if (!head || head.lastSeq === head.snapshotSeq) return;
+				await catchUp(sql, entry, head.lastSeq);
+				// Moves keep arriving: the next batch's write schedules this again.
+				if (settled(entry)) await compact(sql, entry.documentId, entry.appliedSeq, entry.doc);
+			})
+		);
 	}
 
 	/** Another week's board placed these cards: this week's board lets them go. */
@@ -311,15 +327,14 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			// are, and the server builds its own copy while they travel.
 			// Step 1 goes first, as in the protocol: the screen answers it with what the server lacks
 			// before it holds anything (an answer sent later would carry every deletion it knows).
-			const vector = stateVectorOf(entry.raw);
+			const vector = entry.rawVector;
 			socket.emit('board_sync', key, syncMessage((e) => {
 				encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
 				encoding.writeVarUint8Array(e, vector);
 			}));
 			for (const part of entry.raw) socket.emit('board_sync', key, updateMessage(part));
 			socket.emit('board_sync', key, syncMessage((e) => syncProtocol.writeSyncStep2(e, new Y.Doc())));
-			// Built once the bytes are on their way (whatever reads the document first builds it then).
-			setImmediate(() => materialise(entry));
+			// The server's own copy is built by whatever reads it first (at the latest, the reconcile after load).
 		} else {
 			// Joined first, then read: an update committed meanwhile arrives by the room as well (twice is harmless).
 			await serial(entry, () => withUser(pool, socket.data.claims, (sql) => catchUp(sql, entry)));
@@ -392,12 +407,9 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		const touched = trackCards(entry.doc, () => Y.applyUpdate(entry.doc, payload, FROM_CLIENT));
 		io.to(boardRoom(key)).except(socket.id).emit('board_sync', key, updateMessage(payload));
 		entry.pending.push({ who: socket.data.claims, payload, touched, sender: socket });
-		if (!entry.flushing) {
-			// The others already have the move: writing a moment later lets a burst share one
-			// transaction, which keeps Postgres (and so every screen) responsive under load.
-			entry.flushing = true;
-			setTimeout(() => void flush(entry), FLUSH_DELAY_MS);
-		}
+		// The others already have the move: writing a moment later lets a burst share one
+		// transaction, which keeps Postgres (and so every screen) responsive under load.
+		entry.flushing ??= new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS)).then(() => flush(entry));
 	}
 
 	/**
@@ -418,7 +430,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 				});
 			}
 		} finally {
-			entry.flushing = false;
+			entry.flushing = null;
 		}
 	}
 
@@ -440,22 +452,20 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 					]);
 					claimsOf = item.who.sub;
 				}
-				const { result: projection, updates: corrections } = await capture(
-					entry.doc,
-					() => project(sql, entry.siteId, entry.period, entry.doc, item.touched, FROM_CORRECTION, cache),
-					FROM_CORRECTION
-				);
-				await insertUpdate(sql, head, entry.siteId, ++seq, Y.mergeUpdates([item.payload, ...corrections]));
+				const projection = await project(sql, entry.siteId, entry.period, entry.doc, item.touched, FROM_CORRECTION, cache);
+				const { correction } = projection;
+				await insertUpdate(sql, head, entry.siteId, ++seq, correction ? Y.mergeUpdates([item.payload, correction]) : item.payload);
 				// Noted before the commit: the change feed may hear of it before this call returns.
 				noteOwnWrites(projection.written);
-				results.push({ corrections, projection });
+				results.push(projection);
 			}
-			await closeAppend(sql, { ...head, lastSeq: entry.appliedSeq }, seq, entry.doc);
+			await closeAppend(sql, { ...head, lastSeq: entry.appliedSeq }, seq, entry.doc, () => settled(entry));
 			return { seq, results };
 		});
 		entry.appliedSeq = outcome.seq;
-		for (const { corrections, projection } of outcome.results) {
-			if (corrections.length) io.to(boardRoom(entry.key)).emit('board_sync', entry.key, updateMessage(Y.mergeUpdates(corrections)));
+		compactWhenQuiet(entry);
+		for (const projection of outcome.results) {
+			if (projection.correction) io.to(boardRoom(entry.key)).emit('board_sync', entry.key, updateMessage(projection.correction));
 			for (const [period, ids] of projection.movedFrom) void dropFrom(entry.siteId, period, ids);
 		}
 	}
@@ -566,10 +576,11 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 				const rows = ids
 					? [...(await tasksById(sql, entry.siteId, ids)).values()].filter((r) => r.planned_on !== null && days.includes(r.planned_on))
 					: await tasksPlannedIn(sql, entry.siteId, entry.period);
-				const { updates } = await capture(entry.doc, async () => reconcile(entry.doc, rows, FROM_SERVER, ids ?? undefined), FROM_SERVER);
+				const updates = updatesOf(entry.doc, () => reconcile(entry.doc, rows, FROM_SERVER, ids ?? undefined));
 				if (!updates.length) return null;
 				const merged = Y.mergeUpdates(updates);
-				entry.appliedSeq = await appendUpdates(sql, entry.siteId, { ...head, lastSeq: entry.appliedSeq }, [merged], entry.doc);
+				entry.appliedSeq = await appendUpdates(sql, entry.siteId, { ...head, lastSeq: entry.appliedSeq }, [merged], entry.doc, () => settled(entry));
+				compactWhenQuiet(entry);
 				return merged;
 			})
 		);
@@ -641,6 +652,16 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		attach,
 		refreshAccess,
 		tasksChanged,
+		/** Writes what screens sent and compacts every open document: for a graceful shutdown. */
+		async close(): Promise<void> {
+			for (const loading of entries.values()) {
+				const entry = await loading.catch(() => null);
+				if (!entry) continue;
+				clearTimeout(entry.evictTimer);
+				while (entry.flushing) await entry.flushing;
+				await compactNow(entry).catch((err: Error) => log(`[board] compacting ${entry.key} failed: ${err.message}`));
+			}
+		},
 		/** The document as this node holds it (tests and the benchmark compare it with the table). */
 		async snapshot(siteId: string, period: Period): Promise<Y.Doc> {
 			const entry = await open(siteId, period);

@@ -23,11 +23,28 @@ export function trackCards(doc: Y.Doc, change: () => void): TouchedCards {
 	return touched;
 }
 
+/**
+ * The updates `doc` emits while `change` runs (one per transaction). Synchronous on purpose: a
+ * listener left on across an await would also encode every screen's move relayed meanwhile.
+ */
+export function updatesOf(doc: Y.Doc, change: () => void): Uint8Array[] {
+	const updates: Uint8Array[] = [];
+	const onUpdate = (update: Uint8Array) => updates.push(update);
+	doc.on('update', onUpdate);
+	try {
+		change();
+	} finally {
+		doc.off('update', onUpdate);
+	}
+	return updates;
+}
+
 export interface Projection {
 	/** Cards the document placed that were planned in another week: that board must drop them. */
 	movedFrom: Map<Period, string[]>;
-	/** Cards put back as they were because the change was not valid. */
+	/** Cards put back as they were because the change was not valid, and that correction as an update. */
 	corrected: string[];
+	correction: Uint8Array | null;
 	/** Tasks whose row this projection updated. */
 	written: string[];
 }
@@ -63,7 +80,7 @@ export async function project(
 	/** Shared by the projections of one transaction: the site's teams and people are read once. */
 	cache: { facts?: Promise<SiteFacts> } = {}
 ): Promise<Projection> {
-	const result: Projection = { movedFrom: new Map(), corrected: [], written: [] };
+	const result: Projection = { movedFrom: new Map(), corrected: [], correction: null, written: [] };
 	if (!touched.size) return result;
 	const days = new Set(daysOf(period));
 	const cards = cardsOf(doc);
@@ -116,12 +133,15 @@ export async function project(
 		}
 	}
 	if (corrections.length) {
-		doc.transact(() => {
-			for (const [id, placement] of corrections) {
-				if (placement) cards.set(id, placement);
-				else cards.delete(id);
-			}
-		}, origin);
+		const [update] = updatesOf(doc, () =>
+			doc.transact(() => {
+				for (const [id, placement] of corrections) {
+					if (placement) cards.set(id, placement);
+					else cards.delete(id);
+				}
+			}, origin)
+		);
+		result.correction = update ?? null;
 		result.corrected = corrections.map(([id]) => id);
 	}
 	return result;

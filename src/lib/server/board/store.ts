@@ -30,13 +30,32 @@ export async function lockDocument(sql: Sql, documentId: string): Promise<Docume
 }
 
 /**
- * The document of a site's week as stored, created if missing, locked for a consistent read:
- * its snapshot and the updates after it, as bytes, in order (applying them is the caller's).
+ * The document of a site's week as stored, created if missing: its snapshot and the updates
+ * after it, as bytes, in order (applying them is the caller's). One statement reads both, so
+ * they come from one MVCC snapshot: consistent without locking the row (a lock would wait for
+ * any batch being written and make this read-only transaction flush the WAL on commit).
  */
-export async function readStored(sql: Sql, siteId: string, period: Period): Promise<{ id: string; seq: number; parts: Uint8Array[] }> {
+export interface StoredDocument {
+	id: string;
+	seq: number;
+	/** The snapshot (when not empty) and the updates after it. */
+	parts: Uint8Array[];
+	/** The state vector of all of `parts`, from the stored snapshot vector when there is one. */
+	vector: Uint8Array;
+}
+
+export async function readStored(sql: Sql, siteId: string, period: Period): Promise<StoredDocument> {
+	// The snapshot as row 0, then the updates (seq > 0); rows rather than a bytea array, which
+	// the driver parses character by character.
 	const select = () =>
-		sql.query<{ id: string; snapshot: Buffer; last_seq: number }>(
-			'select id, snapshot, last_seq from public.board_documents where site_id = $1 and period = $2 for update',
+		sql.query<{ id: string; last_seq: number; seq: number; payload: Buffer; vector: Buffer | null }>(
+			`select d.id, d.last_seq, 0::bigint as seq, d.snapshot as payload, d.snapshot_vector as vector
+			   from public.board_documents d where d.site_id = $1 and d.period = $2
+			 union all
+			 select d.id, d.last_seq, u.seq, u.payload, null
+			   from public.board_documents d join public.board_updates u on u.document_id = d.id
+			  where d.site_id = $1 and d.period = $2
+			 order by seq`,
 			[siteId, period]
 		);
 	let { rows } = await select();
@@ -44,10 +63,20 @@ export async function readStored(sql: Sql, siteId: string, period: Period): Prom
 		await ensureDocument(sql, siteId, period);
 		({ rows } = await select());
 	}
-	const { id, snapshot, last_seq } = rows[0];
-	const updates = await updatesSince(sql, id, 0);
-	const parts = [...(snapshot.length ? [snapshot] : []), ...updates.map((u) => u.payload)];
-	return { id, seq: Math.max(last_seq, updates.at(-1)?.seq ?? 0), parts };
+	const [head, ...updates] = rows;
+	const snapshot = head.payload.length ? head.payload : null;
+	const clocks = new Map<number, number>();
+	const add = (vector: Uint8Array) => {
+		for (const [client, clock] of Y.decodeStateVector(vector)) clocks.set(client, Math.max(clock, clocks.get(client) ?? 0));
+	};
+	if (snapshot) add(head.vector ?? Y.encodeStateVectorFromUpdate(snapshot));
+	for (const u of updates) add(Y.encodeStateVectorFromUpdate(u.payload));
+	return {
+		id: head.id,
+		seq: Math.max(head.last_seq, rows.at(-1)!.seq),
+		parts: [...(snapshot ? [snapshot] : []), ...updates.map((u) => u.payload)],
+		vector: Y.encodeStateVector(clocks)
+	};
 }
 
 export async function updatesSince(sql: Sql, documentId: string, seq: number): Promise<{ seq: number; payload: Uint8Array }[]> {
@@ -67,25 +96,30 @@ export async function insertUpdate(sql: Sql, head: DocumentHead, siteId: string,
 	]);
 }
 
-/** Records `seq` as the last update, folding everything into the snapshot when due. */
-export async function closeAppend(sql: Sql, head: DocumentHead, seq: number, doc: Y.Doc): Promise<void> {
-	if (seq - head.snapshotSeq >= COMPACT_AFTER) {
-		await sql.query('update public.board_documents set snapshot = $2, snapshot_seq = $3, last_seq = $3, updated_at = now() where id = $1', [
-			head.id,
-			Buffer.from(Y.encodeStateAsUpdate(doc)),
-			seq
-		]);
-		await sql.query('delete from public.board_updates where document_id = $1 and seq <= $2', [head.id, seq]);
-	} else {
-		await sql.query('update public.board_documents set last_seq = $2, updated_at = now() where id = $1', [head.id, seq]);
-	}
+/**
+ * Records `seq` as the last update, folding everything into the snapshot when due. `settled`
+ * says whether `doc` holds only what is written: updates relayed but not yet written (see the
+ * hub) must not reach the snapshot before their own checked write.
+ */
+export async function closeAppend(sql: Sql, head: DocumentHead, seq: number, doc: Y.Doc, settled: () => boolean): Promise<void> {
+	if (seq - head.snapshotSeq >= COMPACT_AFTER && settled()) await compact(sql, head.id, seq, doc);
+	else await sql.query('update public.board_documents set last_seq = $2, updated_at = now() where id = $1', [head.id, seq]);
+}
+
+/** Folds the updates up to `seq` into the snapshot: `doc` must hold exactly what they hold. */
+export async function compact(sql: Sql, documentId: string, seq: number, doc: Y.Doc): Promise<void> {
+	await sql.query(
+		'update public.board_documents set snapshot = $2, snapshot_vector = $3, snapshot_seq = $4, last_seq = $4, updated_at = now() where id = $1',
+		[documentId, Buffer.from(Y.encodeStateAsUpdate(doc)), Buffer.from(Y.encodeStateVector(doc)), seq]
+	);
+	await sql.query('delete from public.board_updates where document_id = $1 and seq <= $2', [documentId, seq]);
 }
 
 /** Appends updates after `head.lastSeq`, then folds everything into the snapshot when due. */
-export async function appendUpdates(sql: Sql, siteId: string, head: DocumentHead, payloads: Uint8Array[], doc: Y.Doc): Promise<number> {
+export async function appendUpdates(sql: Sql, siteId: string, head: DocumentHead, payloads: Uint8Array[], doc: Y.Doc, settled: () => boolean): Promise<number> {
 	let seq = head.lastSeq;
 	for (const payload of payloads) await insertUpdate(sql, head, siteId, ++seq, payload);
-	await closeAppend(sql, head, seq, doc);
+	await closeAppend(sql, head, seq, doc, settled);
 	return seq;
 }
 

@@ -93,10 +93,12 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		boards,
 		async close() {
 			stopSweep();
-			await feed.stop();
 			// Not io.close(): it also closes the HTTP server and waits for its last keep-alive
 			// connection, and that server is the caller's (server.js closes it after this).
 			io.engine.close();
+			// Moves relayed but not yet written are written before the pool goes.
+			await boards.close();
+			await feed.stop();
 			await io.of('/').adapter.close();
 			await releaseAdapter();
 		}
