@@ -6,18 +6,29 @@
  * send-to-receive latency (commit to arrival) over every delivery, followers who never heard of
  * a message, and client sockets that heard of an internal note (must be 0).
  *
- *   npm run bench -- threads [--threads 500] [--people 1000] [--rate 50] [--seconds 20]
+ * Then the notification queue: a reply notification to every client user of `--notified`
+ * threads goes through notify() (visibility checked as each recipient, preferences, queued in
+ * Postgres), and the delivery worker sends the queued emails to a local SMTP server; reported:
+ * notifications queued per second and emails sent per second until the queue is empty.
+ *
+ *   npm run bench -- threads [--threads 500] [--people 1000] [--rate 50] [--seconds 20] [--notified 250]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import { issueLocalToken, verifyAccessToken } from '../src/lib/server/auth/tokens';
 import { ensureDatabase } from '../src/lib/server/boot';
 import { getPool, withUser } from '../src/lib/server/db/pool';
+import { notify } from '../src/lib/server/notify';
+import { smtpSender } from '../src/lib/server/notify/email';
+import { startDevSmtp } from '../src/lib/server/notify/mailbox';
+import { createDeliveryWorker } from '../src/lib/server/notify/worker';
 import { createRealtime, type Realtime } from '../src/lib/server/realtime';
 import type { FromClients, Person, ToClients } from './threads-clients';
 
@@ -37,7 +48,8 @@ export async function main(args: string[]): Promise<void> {
 			threads: { type: 'string', default: '500' },
 			people: { type: 'string', default: '1000' },
 			rate: { type: 'string', default: '50' },
-			seconds: { type: 'string', default: '20' }
+			seconds: { type: 'string', default: '20' },
+			notified: { type: 'string', default: '250' }
 		}
 	});
 	const threads = Number(values.threads);
@@ -100,6 +112,8 @@ export async function main(args: string[]): Promise<void> {
 				if (!allowed && heard.has(index)) leaks++;
 			}
 		}
+		const cpuPercent = Math.round((used.user + used.system) / 10 / (Date.now() - started));
+		const queue = await benchQueue(pool, fixture, Number(values.notified));
 		const r = report.latencies;
 		const result = {
 			bench: 'threads',
@@ -112,13 +126,18 @@ export async function main(args: string[]): Promise<void> {
 			p99_ms: r.p99_ms,
 			missing,
 			internal_leaks: leaks,
-			server_cpu_percent: Math.round((used.user + used.system) / 10 / (Date.now() - started)),
-			rss_mb: Math.round(rss / 1024 / 1024)
+			server_cpu_percent: cpuPercent,
+			rss_mb: Math.round(rss / 1024 / 1024),
+			queue
 		};
 		console.log(
 			`messages: ${posted.length} posted, ${r.deliveries} deliveries, send-to-receive p50 ${r.p50_ms} ms, p95 ${r.p95_ms} ms, p99 ${r.p99_ms} ms; ` +
 				`${missing} follower deliveries missing, ${leaks} internal notes heard by a client; server CPU ${result.server_cpu_percent}% of a core, ` +
 				`RSS ${result.rss_mb} MB; machine load ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores`
+		);
+		console.log(
+			`notification queue: ${queue.notifications} notifications (${queue.deliveries} emails queued) in ${queue.enqueue_ms} ms (${queue.queued_per_s}/s); ` +
+				`worker sent ${queue.sent} in ${queue.drain_ms} ms (${queue.sent_per_s}/s) through a local SMTP server`
 		);
 		console.log(JSON.stringify(result));
 	} finally {
@@ -126,6 +145,66 @@ export async function main(args: string[]): Promise<void> {
 		await realtime?.close();
 		await fixture.drop();
 	}
+}
+
+/**
+ * Queues a reply notification to the client users of the first `count` threads, then lets one
+ * delivery worker send the emails to a local SMTP server until none is queued.
+ */
+async function benchQueue(pool: pg.Pool, fixture: Fixture, count: number) {
+	const threads = fixture.threads.slice(0, count);
+	const recipients = new Set(threads.flatMap((t) => fixture.clientsOf.get(t.accountId)!.map((p) => p.id)));
+	const queued = async () =>
+		(await pool.query<{ n: number }>(`select count(*)::int as n from public.notification_deliveries where user_id = any($1::uuid[]) and status = 'queued'`, [[...recipients]]))
+			.rows[0].n;
+
+	let started = Date.now();
+	let notifications = 0;
+	// Ten at a time, as ten app requests would.
+	for (let i = 0; i < threads.length; i += 10) {
+		const done = await Promise.all(
+			threads.slice(i, i + 10).map((t) =>
+				notify(pool, {
+					kind: 'ticket_reply',
+					recipients: fixture.clientsOf.get(t.accountId)!.map((p) => p.id),
+					subject: { table: 'ticket_threads', id: t.id },
+					title: { fr: 'Nouveau message : Bench thread', en: 'New message: Bench thread' },
+					body: { fr: 'Votre véhicule est prêt.', en: 'Your vehicle is ready.' },
+					link: `/portal/threads/${t.id}`
+				})
+			)
+		);
+		notifications += done.reduce((n, d) => n + d.notified.length, 0);
+	}
+	const enqueueMs = Date.now() - started;
+	const deliveries = await queued();
+
+	const dir = await mkdtemp(path.join(os.tmpdir(), 'relais-bench-mail-'));
+	const smtp = await startDevSmtp({ dir });
+	// As startNotifications wires it (src/lib/server/notify/start.ts), polling faster.
+	const email = smtpSender({ url: smtp.url, from: 'bench@relais.local', origin: ORIGIN });
+	const worker = createDeliveryWorker({ pool, senders: { email: email.send }, pollMs: 20, log: (line) => console.log(line) });
+	started = Date.now();
+	worker.start();
+	while ((await queued()) > 0 && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 50));
+	const drainMs = Date.now() - started;
+	await worker.stop();
+	email.close();
+	await smtp.close();
+	await rm(dir, { recursive: true, force: true });
+	const { rows } = await pool.query<{ n: number }>(
+		`select count(*)::int as n from public.notification_deliveries where user_id = any($1::uuid[]) and status = 'sent'`,
+		[[...recipients]]
+	);
+	return {
+		notifications,
+		deliveries,
+		enqueue_ms: enqueueMs,
+		queued_per_s: Math.round((notifications * 1000) / enqueueMs),
+		sent: rows[0].n,
+		drain_ms: drainMs,
+		sent_per_s: Math.round((rows[0].n * 1000) / drainMs)
+	};
 }
 
 /** Posts message `i` into a random thread as one of its participants, as that person. */

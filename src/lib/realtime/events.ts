@@ -55,6 +55,8 @@ export interface ServerToClientEvents {
 	board_presence: (key: string, entries: PresenceEntry[]) => void;
 	/** The server refused this screen's last change or lost its copy: start the board afresh. */
 	board_refused: (key: string, reason: BoardRefusal) => void;
+	/** Someone else in a thread room is typing; an internal note's typing reaches staff only. */
+	thread_typing: (typing: ThreadTyping) => void;
 }
 
 export interface ClientToServerEvents {
@@ -69,6 +71,8 @@ export interface ClientToServerEvents {
 	board_hold: (request: HoldRequest, ack: (response: Response<null>) => void) => void;
 	/** End of day: the day's unfinished cards go to the next working day or back to the backlog. */
 	board_roll_over: (request: RollOverRequest, ack: (response: Response<{ moved: number }>) => void) => void;
+	/** "I am typing" in a thread this socket joined; sent at most every few seconds while typing. */
+	thread_typing: (request: ThreadTypingRequest, ack?: (response: Response<null>) => void) => void;
 }
 
 export const catchUpRequest = z.strictObject({ since: z.number().int().nonnegative().nullable() });
@@ -78,3 +82,14 @@ export type CatchUpRequest = z.infer<typeof catchUpRequest>;
 // (the demo seed's) carry no RFC version digit.
 export const threadRequest = z.strictObject({ threadId: z.guid() });
 export type ThreadRequest = z.infer<typeof threadRequest>;
+
+export const threadTypingRequest = z.strictObject({ threadId: z.guid(), internal: z.boolean() });
+export type ThreadTypingRequest = z.infer<typeof threadTypingRequest>;
+
+/** Who types where: the server vouches for the person and whether they are staff of the thread's site. */
+export interface ThreadTyping {
+	threadId: string;
+	userId: string;
+	byStaff: boolean;
+	internal: boolean;
+}

@@ -12,6 +12,9 @@ const schema = z.object({
 	SUPABASE_URL: z.string().url().optional(),
 	SUPABASE_ANON_KEY: z.string().min(1).optional(),
 	SUPABASE_JWT_SECRET: z.string().min(32).optional(),
+	// Files (ticket attachments) go to Supabase Storage when this key is set with SUPABASE_URL.
+	SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
+	STORAGE_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/).default('relais'),
 	// Local auth signs its JWTs with this; in development a fixed value is acceptable.
 	JWT_SECRET: z.string().min(32).default('relais-local-development-secret-change-me-in-prod'),
 	SESSION_HOURS: z.coerce.number().positive().default(12),
@@ -22,7 +25,22 @@ const schema = z.object({
 	REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
 	SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
 	// How long the change log keeps changes for screens catching up after a disconnection.
-	CHANGE_LOG_RETENTION_HOURS: z.coerce.number().positive().default(168)
+	CHANGE_LOG_RETENTION_HOURS: z.coerce.number().positive().default(168),
+	// Notifications. Without SMTP_URL, development and tests catch mail with a local SMTP server
+	// (files under DATA_DIR/mail); production then sends no email at all.
+	SMTP_URL: z.string().regex(/^smtps?:\/\//).optional(),
+	MAIL_FROM: z.string().min(3).default('Relais <notifications@relais.local>'),
+	DEV_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+	// Web push is off unless all three are set (`npx web-push generate-vapid-keys`).
+	VAPID_PUBLIC_KEY: z.string().min(20).optional(),
+	VAPID_PRIVATE_KEY: z.string().min(20).optional(),
+	VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/).optional(),
+	// A generic HTTP SMS gateway (see src/lib/server/notify/sms.ts); off unless the URL is set.
+	SMS_PROVIDER_URL: z.string().url().optional(),
+	SMS_PROVIDER_KEY: z.string().min(1).optional(),
+	SMS_SENDER: z.string().regex(/^[A-Za-z0-9 ]{1,11}$/).default('Relais'),
+	// `off` on nodes that should not send (several nodes may run it: claims skip locked rows).
+	NOTIFY_WORKER: z.enum(['on', 'off']).default('on')
 });
 
 export type Env = z.infer<typeof schema>;

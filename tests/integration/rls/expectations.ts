@@ -62,8 +62,19 @@ export const matrix = {
 	ticket_threads:   ['SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-', '----', 'SI--', 'SIUD', 'SIU-', 'SI--', 'SIUD'],
 	// Row: a public message. Append-only; internal notes are covered in scenarios.test.ts.
 	ticket_messages:  ['SI--', 'SI--', 'SI--', 'SI--', 'SI--', 'SI--', '----', 'SI--', 'SI--', 'SI--', 'SI--', 'SI--'],
+	// Row: a colleague's read receipt. Whoever reads the thread sees receipts and records their
+	// own (the insert); nobody moves someone else's on, nor deletes one.
+	thread_reads:     ['SI--', 'SI--', 'SI--', 'SI--', 'SI--', 'SI--', '----', 'SI--', 'SI--', 'SI--', 'SI--', 'SI--'],
+	// Row: a file on a colleague's public message. Only a message's author attaches files to it
+	// (scenarios in tests/integration/threads); files are never edited nor deleted by people.
+	ticket_attachments: ['S---', 'S---', 'S---', 'S---', 'S---', 'S---', '----', 'S---', 'S---', 'S---', 'S---', 'S---'],
 	// Row: the persona's own notification. Written by the system; people read, mark, clear.
 	notifications:    ['S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD'],
+	// Row: the persona's own choice for a kind, and a browser they subscribed to web push.
+	notification_preferences: ['SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD'],
+	push_subscriptions: ['SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD'],
+	// Row: a failed email to a colleague. The queue is the service's; admins read its failures.
+	notification_deliveries: ['----', '----', '----', '----', '----', '----', '----', '----', 'S---', '----', '----', 'S---'],
 	// Written by triggers only; read by CSMs and managers of the site.
 	audit_log:        ['----', '----', 'S---', '----', 'S---', 'S---', '----', '----', 'S---', '----', '----', 'S---'],
 	// Row: a change routed to the site and the vehicle's client. Read-only.

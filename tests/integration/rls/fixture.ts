@@ -39,9 +39,15 @@ export interface PlaceRows {
 	transferEvent: string;
 	thread: string;
 	message: string;
+	/** The colleague's read receipt of the thread, and a file on their public message. */
+	threadRead: string;
+	attachment: string;
 	internalMessage: string;
 	audit: number;
 	change: number;
+	/** A failed email to the colleague, and the notification it carried. */
+	delivery: string;
+	deliveryNotification: string;
 	/** Twins without dependents, for deletes that foreign keys would otherwise refuse. */
 	spare: { site: string; account: string; vehicle: string; service: string };
 }
@@ -53,6 +59,9 @@ export interface RlsFixture {
 	world: World;
 	at: Record<Place, PlaceRows>;
 	notifications: Record<Persona, string>;
+	/** Each persona's saved choice for `order_created`, and a browser subscribed to web push. */
+	preferences: Record<Persona, string>;
+	pushSubscriptions: Record<Persona, string>;
 	orgIds: Record<OrgKey, string>;
 	siteIds: Record<SiteKey, string>;
 	accountIds: Record<AccountKey, string>;
@@ -197,6 +206,11 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 				[thread, siteId, account, colleague, internal ? 'Internal note' : 'Hello', internal]
 			);
 
+		const publicMessage = await message(false);
+		const deliveryNotification = await one(
+			`insert into public.notifications (user_id, kind, title) values ($1, 'order_created', 'New order') returning id`,
+			[colleague]
+		);
 		at[place] = {
 			place,
 			org,
@@ -232,13 +246,27 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 				[transfer, siteId, owner, transferDriver]
 			),
 			thread,
-			message: await message(false),
+			message: publicMessage,
 			internalMessage: await message(true),
+			threadRead: await one(
+				`insert into public.thread_reads (thread_id, user_id, site_id, client_account_id) values ($1, $2, $3, $4) returning id`,
+				[thread, colleague, siteId, account]
+			),
+			attachment: await one(
+				`insert into public.ticket_attachments (message_id, thread_id, site_id, client_account_id, uploaded_by, storage_key, file_name, mime_type, size_bytes)
+				 values ($1, $2, $3, $4, $5, $6, 'photo.jpg', 'image/jpeg', 1024) returning id`,
+				[publicMessage, thread, siteId, account, colleague, `rls/${tag()}`]
+			),
 			audit: s.audit,
 			change: await one<number>(
 				`insert into public.change_log (table_name, op, row_id, site_ids, client_account_id) values ('vehicles', 'update', $1, array[$2::uuid], $3) returning id`,
 				[vehicleId, siteId, owner]
 			),
+			delivery: await one(
+				`insert into public.notification_deliveries (notification_id, channel, status, attempts, last_error) values ($1, 'email', 'failed', 6, '550 mailbox unavailable') returning id`,
+				[deliveryNotification]
+			),
+			deliveryNotification,
 			spare: {
 				site: s.spareSite,
 				account: s.spareAccount,
@@ -255,6 +283,19 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 		]);
 	}
 
+	const preferences = {} as Record<Persona, string>;
+	const pushSubscriptions = {} as Record<Persona, string>;
+	for (const [persona, p] of Object.entries(people) as [Persona, (typeof people)[Persona]][]) {
+		preferences[persona] = await one(
+			`insert into public.notification_preferences (user_id, kind, in_app, email, push, sms) values ($1, 'order_created', true, false, false, false) returning id`,
+			[p.id]
+		);
+		pushSubscriptions[persona] = await one(
+			`insert into public.push_subscriptions (user_id, endpoint, p256dh, auth) values ($1, 'https://push.test/' || gen_random_uuid(), 'p256dh', 'auth') returning id`,
+			[p.id]
+		);
+	}
+
 	const dealer2Site = await site(world.orgId, 'dealership');
 	const groupStock = {
 		dealer2Site,
@@ -262,5 +303,5 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 		otherOrgVehicle: await vehicle(world.otherOrgId, world.sites.otherOrg, null)
 	};
 
-	return { world, at, notifications, orgIds, siteIds, accountIds, groupStock };
+	return { world, at, notifications, preferences, pushSubscriptions, orgIds, siteIds, accountIds, groupStock };
 }

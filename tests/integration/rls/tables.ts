@@ -31,6 +31,8 @@ interface PlaceSpec extends Common {
 /** A table of one person's rows. */
 interface PersonalSpec extends Common {
 	kind: 'personal';
+	/** The persona's own row. */
+	row(fx: RlsFixture, who: Persona): string;
 	insert(user: string): Statement;
 }
 
@@ -280,11 +282,66 @@ export const specs: Record<Table, TableSpec> = {
 				p.account
 			)
 	},
+	thread_reads: {
+		kind: 'owned',
+		ownedBy: 'account',
+		key: 'id',
+		set: 'last_read_at = now()',
+		// The row is a colleague's receipt; the insert records the persona's own reading.
+		row: (p) => p.threadRead,
+		insert: (p) =>
+			sql(`insert into public.thread_reads (thread_id, site_id, client_account_id) values ($1, $2, $3)`, p.thread, p.site, p.account)
+	},
+	ticket_attachments: {
+		kind: 'owned',
+		ownedBy: 'account',
+		key: 'id',
+		set: `file_name = 'renamed.jpg'`,
+		row: (p) => p.attachment,
+		// On the colleague's message: only a message's author attaches files to it.
+		insert: (p) =>
+			sql(
+				`insert into public.ticket_attachments (message_id, thread_id, site_id, client_account_id, storage_key, file_name, mime_type, size_bytes)
+				 values ($1, $2, $3, $4, gen_random_uuid()::text, 'photo.jpg', 'image/jpeg', 1024)`,
+				p.message,
+				p.thread,
+				p.site,
+				p.account
+			)
+	},
 	notifications: {
 		kind: 'personal',
 		key: 'id',
 		set: 'read_at = now()',
+		row: (fx, who) => fx.notifications[who],
 		insert: (user) => sql(`insert into public.notifications (user_id, kind, title) values ($1, 'order.created', 'New order')`, user)
+	},
+	notification_preferences: {
+		kind: 'personal',
+		key: 'id',
+		set: 'email = not email',
+		// The row is the choice for order_created; the insert is another kind's.
+		row: (fx, who) => fx.preferences[who],
+		insert: (user) =>
+			sql(`insert into public.notification_preferences (user_id, kind, in_app, email, push, sms) values ($1, 'order_ready', true, true, false, false)`, user)
+	},
+	push_subscriptions: {
+		kind: 'personal',
+		key: 'id',
+		set: `auth = 'renewed'`,
+		row: (fx, who) => fx.pushSubscriptions[who],
+		insert: (user) =>
+			sql(
+				`insert into public.push_subscriptions (user_id, endpoint, p256dh, auth) values ($1, 'https://push.test/' || gen_random_uuid(), 'p256dh', 'auth')`,
+				user
+			)
+	},
+	notification_deliveries: {
+		kind: 'organisation',
+		key: 'id',
+		set: `last_error = 'edited'`,
+		row: (p) => p.delivery,
+		insert: (p) => sql(`insert into public.notification_deliveries (notification_id, channel) values ($1, 'sms')`, p.deliveryNotification)
 	},
 	audit_log: {
 		kind: 'site',
@@ -323,7 +380,7 @@ function placeTarget(fx: RlsFixture, spec: PlaceSpec, place: Place): Target {
 }
 
 function personTarget(fx: RlsFixture, spec: PersonalSpec, who: Persona): Target {
-	const id = fx.notifications[who];
+	const id = spec.row(fx, who);
 	return { label: who, id, deleteId: id, insert: spec.insert(fx.world.people[who].id) };
 }
 

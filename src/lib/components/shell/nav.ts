@@ -3,6 +3,7 @@ import CalendarCheck from 'lucide-svelte/icons/calendar-check';
 import CalendarRange from 'lucide-svelte/icons/calendar-range';
 import ClipboardCheck from 'lucide-svelte/icons/clipboard-check';
 import ClipboardList from 'lucide-svelte/icons/clipboard-list';
+import MessagesSquare from 'lucide-svelte/icons/messages-square';
 import Tag from 'lucide-svelte/icons/tag';
 import Truck from 'lucide-svelte/icons/truck';
 import type { IconComponent } from '../icons';
@@ -24,6 +25,7 @@ const routes: Partial<Record<Section, Omit<NavItem, 'section'>>> = {
 	orders: { href: '/orders', icon: ClipboardCheck },
 	prices: { href: '/prices', icon: Tag },
 	transfers: { href: '/transfers', icon: Truck },
+	tickets: { href: '/inbox', icon: MessagesSquare },
 	portal: { href: '/portal', icon: ClipboardList }
 };
 

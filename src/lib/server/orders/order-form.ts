@@ -4,6 +4,8 @@ import { getLocale } from '$lib/paraglide/runtime';
 import { decodeCsvBytes } from '$lib/domain/orders/order-csv';
 import { validate, type FieldErrors } from '$lib/validation';
 import type { Sql } from '$lib/server/db/pool';
+import { appPool } from '$lib/server/db';
+import { notifyOrderCreated } from '$lib/server/notify/events';
 import { createOrder, type OrderError, type OrderErrorCode } from './create-order';
 
 /**
@@ -158,7 +160,7 @@ export async function submitOrderForm(input: {
 	const { vehicleServices: servicesByVehicle, ...order } = parsed.data;
 
 	try {
-		return await input.db(async (sql) => {
+		const outcome = await input.db(async (sql): Promise<OrderFormOutcome> => {
 			const allowed = await input.allowed(sql, order);
 			if (allowed === 'client') return failure(400, { clientAccountId: [m.order_error_client_not_found()] });
 			if (allowed === 'site') return failure(400, { siteId: [m.order_error_site_not_offered()] });
@@ -167,6 +169,9 @@ export async function submitOrderForm(input: {
 			const { fields, lines } = describeOrderErrors(result.errors, await serviceNames(sql, order.siteId));
 			return failure(400, fields, lines);
 		});
+		// After the commit, so that whoever is told can already open the order.
+		if (outcome.ok) await notifyOrderCreated(await appPool(), { orderId: outcome.orderId });
+		return outcome;
 	} catch (err) {
 		// A WITH CHECK policy refusing a row raises; the transaction is rolled back.
 		if ((err as { code?: string }).code === '42501') return failure(403, { '': [m.order_error_forbidden()] });

@@ -21,6 +21,7 @@ import { describeRooms } from './rooms';
 import { threadHandlers } from './threads';
 import type { RealtimeServer } from './types';
 import { pruneChangeLogPeriodically } from './retention';
+import { startNotifications } from '../notify/start';
 
 export type { AdapterChoice } from './adapter';
 
@@ -76,6 +77,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		const threads = threadHandlers(socket, pool, epochs, log);
 		socket.on('join_thread', threads.join);
 		socket.on('leave_thread', threads.leave);
+		socket.on('thread_typing', threads.typing);
 		boards.attach(socket);
 		socket.emit('rooms', describeRooms(socket.rooms));
 	});
@@ -120,11 +122,14 @@ export async function startRealtime(httpServer: HttpServer): Promise<Realtime> {
 		adapter
 	});
 	const stopPruning = pruneChangeLogPeriodically(pool, config.CHANGE_LOG_RETENTION_HOURS, console.log);
+	const notifications = await startNotifications(pool);
 	console.log(`[realtime] socket.io ready (adapter: ${config.REALTIME_ADAPTER})`);
 	return {
 		...realtime,
-		close: () => {
+		close: async () => {
 			stopPruning();
+			// Sends under way finish (and are recorded) before the pool goes.
+			await notifications.close();
 			return realtime.close();
 		}
 	};

@@ -1,0 +1,41 @@
+import type pg from 'pg';
+import { asService } from '../db/pool';
+import { notify } from './index';
+
+/**
+ * The events that exist today, worded for the people concerned. Each runs after its
+ * transaction committed and never fails the action that caused it: a notification lost to an
+ * error is logged, the order stays taken.
+ */
+
+/** A new order: the site's CSMs and site managers hear of it, except whoever took it. */
+export async function notifyOrderCreated(pool: pg.Pool, input: { orderId: string }): Promise<void> {
+	try {
+		const order = await asService(pool, async (sql) => {
+			const { rows } = await sql.query<{ reference: string; client: string; vehicles: number; deadline: string; recipients: string[] }>(
+				`select o.reference, ca.name as client, to_char(o.deadline, 'YYYY-MM-DD') as deadline,
+				        (select count(distinct t.vehicle_id)::int from public.tasks t where t.order_id = o.id) as vehicles,
+				        array(select distinct m.user_id from public.memberships m
+				              where m.site_id = o.site_id and m.role in ('csm', 'site_manager') and m.user_id is distinct from o.created_by) as recipients
+				 from public.orders o join public.client_accounts ca on ca.id = o.client_account_id
+				 where o.id = $1`,
+				[input.orderId]
+			);
+			return rows[0];
+		});
+		if (!order || order.recipients.length === 0) return;
+		await notify(pool, {
+			kind: 'order_created',
+			recipients: order.recipients,
+			subject: { table: 'orders', id: input.orderId },
+			title: { fr: `Nouvelle commande ${order.reference} · ${order.client}`, en: `New order ${order.reference} · ${order.client}` },
+			body: {
+				fr: `${order.vehicles} véhicule${order.vehicles > 1 ? 's' : ''}, échéance le ${order.deadline}.`,
+				en: `${order.vehicles} vehicle${order.vehicles > 1 ? 's' : ''}, due ${order.deadline}.`
+			},
+			link: `/orders/${input.orderId}`
+		});
+	} catch (err) {
+		console.error(`[notify] order ${input.orderId}: ${(err as Error).message}`);
+	}
+}
