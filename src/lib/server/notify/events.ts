@@ -39,3 +39,38 @@ export async function notifyOrderCreated(pool: pg.Pool, input: { orderId: string
 		console.error(`[notify] order ${input.orderId}: ${(err as Error).message}`);
 	}
 }
+
+/**
+ * An order's last task is done: its client account's users hear of it. Once per order: a task
+ * reopened and finished again does not tell them a second time.
+ */
+export async function notifyOrderReady(pool: pg.Pool, input: { orderId: string }): Promise<void> {
+	try {
+		const order = await asService(pool, async (sql) => {
+			const { rows } = await sql.query<{ reference: string; vehicles: number; recipients: string[] }>(
+				`select o.reference,
+				        (select count(distinct t.vehicle_id)::int from public.tasks t where t.order_id = o.id and t.status <> 'cancelled') as vehicles,
+				        array(select cm.user_id from public.client_members cm where cm.client_account_id = o.client_account_id) as recipients
+				 from public.orders o
+				 where o.id = $1
+				   and not exists (select 1 from public.notifications n where n.kind = 'order_ready' and n.subject_table = 'orders' and n.subject_id = o.id)`,
+				[input.orderId]
+			);
+			return rows[0];
+		});
+		if (!order || order.recipients.length === 0) return;
+		await notify(pool, {
+			kind: 'order_ready',
+			recipients: order.recipients,
+			subject: { table: 'orders', id: input.orderId },
+			title: { fr: `Commande ${order.reference} prête`, en: `Order ${order.reference} ready` },
+			body: {
+				fr: `Les travaux sont terminés sur ${order.vehicles} véhicule${order.vehicles > 1 ? 's' : ''}.`,
+				en: `Work is finished on ${order.vehicles} vehicle${order.vehicles > 1 ? 's' : ''}.`
+			},
+			link: `/portal/orders/${input.orderId}`
+		});
+	} catch (err) {
+		console.error(`[notify] order ${input.orderId} ready: ${(err as Error).message}`);
+	}
+}

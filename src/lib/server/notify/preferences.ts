@@ -21,15 +21,15 @@ export function readPreferencesForm(form: FormData): Record<string, Record<strin
 	return Object.fromEntries(notificationKinds.map((kind) => [kind, Object.fromEntries(channels.map((c) => [c, ticked.has(`${kind}.${c}`)]))]));
 }
 
-/** Saves every kind in the caller's transaction (all or nothing), as the person. */
-export async function savePreferences(sql: Sql, prefs: Preferences): Promise<void> {
+/** Saves the kinds given (all of them on the staff page, a client's few on the portal) in the caller's transaction, as the person. */
+export async function savePreferences(sql: Sql, prefs: Partial<Preferences>): Promise<void> {
 	const kinds = notificationKinds.filter((k) => prefs[k]);
 	await sql.query(
 		`insert into public.notification_preferences (kind, in_app, email, push, sms)
 		 select * from unnest($1::text[], $2::boolean[], $3::boolean[], $4::boolean[], $5::boolean[])
 		 on conflict (user_id, kind) do update
 		 set in_app = excluded.in_app, email = excluded.email, push = excluded.push, sms = excluded.sms, updated_at = now()`,
-		[kinds, ...channels.map((c) => kinds.map((k) => prefs[k][c]))]
+		[kinds, ...channels.map((c) => kinds.map((k) => prefs[k]![c]))]
 	);
 }
 

@@ -4,6 +4,9 @@ import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { validate } from '$lib/validation';
 import { holdsRoleAt, type AppRole } from '$lib/domain/roles';
+import { appPool } from '$lib/server/db';
+import { notifyOrderReady } from '$lib/server/notify/events';
+import { orderMadeReady } from '$lib/server/orders/ready';
 import { moveTask, siteToday, todayCounters, todayTasks, type Transition } from './tasks.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -33,9 +36,12 @@ async function move({ request, locals }: RequestEvent, transition: Transition) {
 	if (!parsed.ok) return fail(400, { errors: parsed.errors });
 	const { taskId } = parsed.data;
 
-	let outcome;
+	let outcome, readyOrder;
 	try {
-		outcome = await locals.db((sql) => moveTask(sql, taskId, transition));
+		({ outcome, readyOrder } = await locals.db(async (sql) => {
+			const moved = await moveTask(sql, taskId, transition);
+			return { outcome: moved, readyOrder: moved === 'ok' && transition === 'complete' ? await orderMadeReady(sql, taskId) : null };
+		}));
 	} catch (err) {
 		// A WITH CHECK policy refusing the new row raises instead of updating nothing.
 		if ((err as { code?: string }).code === '42501') return fail(403, { taskId, errors: { '': [m.task_forbidden()] } });
@@ -43,6 +49,8 @@ async function move({ request, locals }: RequestEvent, transition: Transition) {
 	}
 	switch (outcome) {
 		case 'ok':
+			// After the commit, so the client who is told already sees the order ready.
+			if (readyOrder) await notifyOrderReady(await appPool(), { orderId: readyOrder });
 			return { taskId, transition };
 		case 'forbidden':
 			return fail(403, { taskId, errors: { '': [m.task_forbidden()] } });
