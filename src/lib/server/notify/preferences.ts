@@ -14,6 +14,9 @@ export async function loadPreferences(sql: Sql, role: AppRole): Promise<Preferen
 const choice = z.object({ in_app: z.boolean(), email: z.boolean(), push: z.boolean(), sms: z.boolean() });
 /** The whole matrix as the form posts it: every kind, every channel. */
 export const preferencesForm = z.record(z.enum(notificationKinds), choice);
+/** Only `kinds` of the matrix (the portal's): the other kinds are neither read nor saved. */
+export const preferencesFormFor = <K extends NotificationKind>(kinds: readonly K[]) =>
+	z.object(Object.fromEntries(kinds.map((k) => [k, choice])) as Record<K, typeof choice>);
 
 /** Reads the posted checkboxes into the shape `preferencesForm` validates; unknown names are ignored. */
 export function readPreferencesForm(form: FormData): Record<string, Record<string, boolean>> {

@@ -12,6 +12,36 @@ export interface PortalOrder extends OrderProgress {
 	clientColour: string;
 }
 
+export interface PortalTask extends PortalTaskRow {
+	id: string;
+}
+
+/** The tasks of some orders as a client may see them (no prices, no notes), vehicle by vehicle. */
+export async function portalTasks(sql: Sql, orderIds: string[], locale: 'fr' | 'en'): Promise<PortalTask[]> {
+	const { rows } = await sql.query(
+		`select t.id, t.order_id, t.vehicle_id, t.status,
+		        case when $2 = 'en' then sv.name_en else sv.name_fr end as service,
+		        v.plate, v.make, v.model, v.status as vehicle_status
+		 from public.tasks t
+		 left join public.vehicles v on v.id = t.vehicle_id
+		 left join public.services sv on sv.id = t.service_id
+		 where t.order_id = any ($1::uuid[])
+		 order by v.plate nulls last, t.vehicle_id, sv.name_fr, t.id`,
+		[orderIds, locale]
+	);
+	return rows.map((t) => ({
+		id: t.id,
+		orderId: t.order_id,
+		vehicleId: t.vehicle_id,
+		status: t.status,
+		service: t.service,
+		plate: t.plate,
+		make: t.make,
+		model: t.model,
+		vehicleStatus: t.vehicle_status
+	}));
+}
+
 /**
  * A client's open orders with their progress, read as the client: row-level security keeps
  * every other account out. Only what a client may be shown is selected (no prices, no notes).
@@ -30,31 +60,7 @@ export async function openOrders(sql: Sql, locale: 'fr' | 'en'): Promise<PortalO
 	);
 	if (orders.length === 0) return [];
 
-	const { rows: tasks } = await sql.query(
-		`select t.order_id, t.vehicle_id, t.status,
-		        case when $2 = 'en' then sv.name_en else sv.name_fr end as service,
-		        v.plate, v.make, v.model, v.status as vehicle_status
-		 from public.tasks t
-		 left join public.vehicles v on v.id = t.vehicle_id
-		 left join public.services sv on sv.id = t.service_id
-		 where t.order_id = any ($1::uuid[])
-		 order by v.plate nulls last, t.vehicle_id, sv.name_fr, t.id`,
-		[orders.map((o) => o.id), locale]
-	);
-	const progress = summariseOrders(
-		tasks.map(
-			(t): PortalTaskRow => ({
-				orderId: t.order_id,
-				vehicleId: t.vehicle_id,
-				status: t.status,
-				service: t.service,
-				plate: t.plate,
-				make: t.make,
-				model: t.model,
-				vehicleStatus: t.vehicle_status
-			})
-		)
-	);
+	const progress = summariseOrders(await portalTasks(sql, orders.map((o) => o.id), locale));
 	const summaries: PortalOrder[] = orders.map((o) => ({
 		id: o.id,
 		reference: o.reference,

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { threadsOn } from '$lib/server/threads/service';
-import { summariseOrders, type PortalTaskRow } from '../../progress';
+import { portalTasks } from '../../orders.server';
+import { summariseOrders } from '../../progress';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -23,17 +24,7 @@ export const load: PageServerLoad = async ({ locals, params, depends }) => {
 			[id.data]
 		);
 		if (!orders[0]) return null;
-		const { rows: tasks } = await sql.query(
-			`select t.id, t.order_id, t.vehicle_id, t.status,
-			        case when $2 = 'en' then sv.name_en else sv.name_fr end as service,
-			        v.plate, v.make, v.model, v.status as vehicle_status
-			 from public.tasks t
-			 join public.vehicles v on v.id = t.vehicle_id
-			 join public.services sv on sv.id = t.service_id
-			 where t.order_id = $1 and t.status <> 'cancelled'
-			 order by v.plate nulls last, t.vehicle_id, sv.name_fr, t.id`,
-			[id.data, locale]
-		);
+		const tasks = (await portalTasks(sql, [id.data], locale)).filter((t) => t.status !== 'cancelled');
 		const threads = await threadsOn(
 			sql,
 			'task',
@@ -43,20 +34,7 @@ export const load: PageServerLoad = async ({ locals, params, depends }) => {
 	});
 	if (!found) error(404, m.portal_order_not_found());
 	const { order, tasks, threads } = found;
-	const progress = summariseOrders(
-		tasks.map(
-			(t): PortalTaskRow => ({
-				orderId: t.order_id,
-				vehicleId: t.vehicle_id,
-				status: t.status,
-				service: t.service,
-				plate: t.plate,
-				make: t.make,
-				model: t.model,
-				vehicleStatus: t.vehicle_status
-			})
-		)
-	).get(order.id);
+	const progress = summariseOrders(tasks).get(order.id);
 	return {
 		order: { id: order.id, reference: order.reference, deadline: order.deadline, siteName: order.site_name },
 		done: progress?.done ?? 0,
@@ -64,11 +42,11 @@ export const load: PageServerLoad = async ({ locals, params, depends }) => {
 		vehicles: (progress?.vehicles ?? []).map((v) => ({
 			...v,
 			tasks: tasks
-				.filter((t) => t.vehicle_id === v.id)
+				.filter((t) => t.vehicleId === v.id)
 				.map((t) => ({
 					id: t.id,
-					status: t.status as PortalTaskRow['status'],
-					service: t.service as string,
+					status: t.status,
+					service: t.service ?? '',
 					threads: threads
 						.filter((th) => th.subjectId === t.id)
 						.map((th) => ({ id: th.id, title: th.title, status: th.status, unread: th.unread }))

@@ -1,17 +1,14 @@
 import { fail } from '@sveltejs/kit';
-import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { channels } from '$lib/server/notify/kinds';
-import { loadPreferences, readPreferencesForm, savePreferences } from '$lib/server/notify/preferences';
+import { loadPreferences, preferencesFormFor, readPreferencesForm, savePreferences } from '$lib/server/notify/preferences';
 import { validate } from '$lib/validation';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The kinds a client meets (their role's defaults in kinds.ts); the staff's kinds stay out of sight. */
 const clientKinds = ['order_ready', 'ticket_reply', 'invoice_overdue', 'transfer_status'] as const;
-const choice = z.object({ in_app: z.boolean(), email: z.boolean(), push: z.boolean(), sms: z.boolean() });
-// An object, not preferencesForm's exhaustive record: only these kinds are read and saved.
-const portalPreferencesForm = z.object(Object.fromEntries(clientKinds.map((k) => [k, choice])) as Record<(typeof clientKinds)[number], typeof choice>);
+const portalPreferencesForm = preferencesFormFor(clientKinds);
 
 /** The client's own matrix; row-level security keeps it theirs. */
 export const load: PageServerLoad = async ({ locals }) => {
