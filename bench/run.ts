@@ -4,9 +4,10 @@
  */
 import { main as board } from './board';
 import { main as fanout } from './fanout';
+import { main as invoicing } from './invoicing';
 import { main as threads } from './threads';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { board, fanout, threads };
+const benches: Record<string, (args: string[]) => Promise<void>> = { board, fanout, invoicing, threads };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = benches[name ?? ''];

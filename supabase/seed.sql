@@ -663,4 +663,17 @@ from (values
 ) as x (n, user_n, kind, title, body, link, read, ago)
 on conflict do nothing;
 
+-- ─── invoicing ──────────────────────────────────────────────────────────────────────────────
+-- Validated tasks above are ready for the monthly run (/invoices); invoices are due 30 days
+-- after issue and print the accounts' billing addresses.
+update public.organisations set settings = settings || '{"payment_terms_days": 30}'
+where id = 'd0000000-0000-4000-a000-000000000001';
+update public.client_accounts c set billing_address = a.address
+from (values
+  ('d0000000-0000-4000-a002-000000000001'::uuid, E'Europa Location SAS\nService comptabilité fournisseurs\n12 rue de la République\n69002 Lyon'),
+  ('d0000000-0000-4000-a002-000000000002'::uuid, E'Rentix France\n45 boulevard Michelet\n13008 Marseille'),
+  ('d0000000-0000-4000-a002-000000000003'::uuid, E'Nordia Automobiles\nDirection logistique\n8 avenue de l''Europe\n59000 Lille')
+) as a (id, address)
+where c.id = a.id and c.billing_address is null;
+
 commit;

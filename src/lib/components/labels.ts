@@ -38,6 +38,7 @@ const sectionLabels: Record<Section, () => string> = {
 	board: m.section_board,
 	yard: m.section_yard,
 	orders: m.section_orders,
+	invoices: m.invoice_section,
 	prices: m.price_section,
 	stock: m.section_stock,
 	transfers: m.section_transfers,

@@ -21,6 +21,11 @@ describe('sectionsByRole', () => {
 		expect(sectionsByRole.driver).toContain('transfers');
 		expect(sectionsByRole.driver).not.toContain('yard');
 	});
+
+	it('shows invoices to billing staff and directors, not to the yard or to clients', () => {
+		for (const role of ['csm', 'site_manager', 'director', 'admin'] as const) expect(sectionsByRole[role]).toContain('invoices');
+		for (const role of ['operator', 'team_lead', 'sales', 'driver', 'client'] as const) expect(sectionsByRole[role]).not.toContain('invoices');
+	});
 });
 
 describe('holdsRoleAt', () => {

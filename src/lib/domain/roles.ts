@@ -35,6 +35,7 @@ export type Section =
 	| 'board'
 	| 'yard'
 	| 'orders'
+	| 'invoices'
 	| 'prices'
 	| 'stock'
 	| 'transfers'
@@ -47,11 +48,11 @@ export type Section =
 export const sectionsByRole: Record<AppRole, Section[]> = {
 	operator: ['today', 'yard'],
 	team_lead: ['today', 'board', 'yard', 'orders'],
-	csm: ['today', 'orders', 'tickets', 'stock'],
+	csm: ['today', 'orders', 'invoices', 'tickets', 'stock'],
 	sales: ['today', 'stock', 'transfers'],
-	site_manager: ['today', 'board', 'yard', 'orders', 'prices', 'stock', 'transfers', 'tickets', 'kpi'],
-	director: ['today', 'kpi', 'stock', 'transfers', 'orders'],
+	site_manager: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'stock', 'transfers', 'tickets', 'kpi'],
+	director: ['today', 'kpi', 'stock', 'transfers', 'orders', 'invoices'],
 	driver: ['transfers'],
 	client: ['portal'],
-	admin: ['today', 'board', 'yard', 'orders', 'prices', 'stock', 'transfers', 'tickets', 'kpi', 'admin']
+	admin: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'stock', 'transfers', 'tickets', 'kpi', 'admin']
 };

@@ -40,7 +40,10 @@ const schema = z.object({
 	SMS_PROVIDER_KEY: z.string().min(1).optional(),
 	SMS_SENDER: z.string().regex(/^[A-Za-z0-9 ]{1,11}$/).default('Relais'),
 	// `off` on nodes that should not send (several nodes may run it: claims skip locked rows).
-	NOTIFY_WORKER: z.enum(['on', 'off']).default('on')
+	NOTIFY_WORKER: z.enum(['on', 'off']).default('on'),
+	// Accounting export of issued invoices (Axonaut); off unless the key is set.
+	AXONAUT_API_KEY: z.string().min(1).optional(),
+	AXONAUT_URL: z.string().url().optional()
 });
 
 export type Env = z.infer<typeof schema>;

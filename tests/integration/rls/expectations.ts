@@ -75,6 +75,20 @@ export const matrix = {
 	push_subscriptions: ['SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD'],
 	// Row: a failed email to a colleague. The queue is the service's; admins read its failures.
 	notification_deliveries: ['----', '----', '----', '----', '----', '----', '----', '----', 'S---', '----', '----', 'S---'],
+	// Row: an issued invoice of the persona's account. Billing staff write invoices (only drafts
+	// change in substance: triggers freeze issued ones, see tests/integration/invoicing), the
+	// director reads them, clients read their account's issued invoices; drafts are deleted.
+	invoices:         ['----', '----', 'SIUD', '----', 'SIUD', 'S---', '----', 'S---', 'SIUD', '----', 'S---', 'SIUD'],
+	// Row: a line of a draft, which clients never see (lines of issued invoices: invoicing tests).
+	invoice_lines:    ['----', '----', 'SIUD', '----', 'SIUD', 'S---', '----', '----', 'SIUD', '----', '----', 'SIUD'],
+	// Numbers move only through private.next_invoice_number, as whoever issues; billing staff
+	// read where their series stand.
+	invoice_counters: ['----', '----', 'S---', '----', 'S---', '----', '----', '----', 'S---', '----', '----', 'S---'],
+	// Row: an invoice PDF for the place's account. Staff who produce documents file them; the
+	// site's staff and the account's clients read them; they are never edited; admins remove.
+	documents:        ['SI--', 'SI--', 'SI--', 'S---', 'SI--', 'S---', '----', 'S---', 'SI-D', 'SI--', 'S---', 'SI-D'],
+	// Template texts: the site's staff read, its managers write.
+	document_templates: ['S---', 'S---', 'S---', 'S---', 'SIUD', 'S---', '----', '----', 'SIUD', 'S---', '----', 'SIUD'],
 	// Written by triggers only; read by CSMs and managers of the site.
 	audit_log:        ['----', '----', 'S---', '----', 'S---', 'S---', '----', '----', 'S---', '----', '----', 'S---'],
 	// Row: a change routed to the site and the vehicle's client. Read-only.

@@ -48,6 +48,14 @@ export interface PlaceRows {
 	/** A failed email to the colleague, and the notification it carried. */
 	delivery: string;
 	deliveryNotification: string;
+	/** An issued invoice of the place's account, a draft with two manual lines, a filed PDF. */
+	invoice: string;
+	invoiceDraft: string;
+	invoiceLine: string;
+	spareInvoiceLine: string;
+	document: string;
+	/** The site's invoice template (French); its counter row is keyed by the site. */
+	template: string;
 	/** Twins without dependents, for deletes that foreign keys would otherwise refuse. */
 	spare: { site: string; account: string; vehicle: string; service: string };
 }
@@ -123,7 +131,7 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 
 	type SiteRows = Pick<
 		PlaceRows,
-		'colleague' | 'colleagueMembership' | 'prospect' | 'newcomer' | 'team' | 'zone' | 'bay' | 'service' | 'price' | 'audit'
+		'colleague' | 'colleagueMembership' | 'prospect' | 'newcomer' | 'team' | 'zone' | 'bay' | 'service' | 'price' | 'audit' | 'template'
 	> & { spareSite: string; spareAccount: string; spareService: string };
 
 	const siteRows = async (org: string, siteId: string): Promise<SiteRows> => {
@@ -158,6 +166,9 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 				`insert into public.audit_log (site_id, table_name, row_id, op, reason) values ($1, 'prices', $2, 'update', 'fixture') returning id`,
 				[siteId, service]
 			),
+			template: await one(`insert into public.document_templates (site_id, kind, locale, texts) values ($1, 'invoice', 'fr', '{"footer": "Fixture"}') returning id`, [
+				siteId
+			]),
 			spareSite: await site(org, 'hub'),
 			spareAccount: await one(`insert into public.client_accounts (organisation_id, name) values ($1, $2) returning id`, [org, `Spare ${tag()}`]),
 			spareService: await one(
@@ -171,6 +182,22 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 	for (const key of ['hub', 'hub2', 'dealer', 'otherOrg'] as const) {
 		bySite[key] = await siteRows(key === 'otherOrg' ? world.otherOrgId : world.orgId, siteIds[key]);
 	}
+
+	for (const siteId of Object.values(siteIds)) {
+		await pool.query(`insert into public.invoice_counters (site_id, year, kind, last_number) values ($1, 2026, 'invoice', 7)`, [siteId]);
+	}
+	const invoice = (org: string, siteId: string, account: string, month: string) =>
+		one(
+			`insert into public.invoices (organisation_id, site_id, client_account_id, period_start, period_end)
+			 values ($1, $2, $3, $4::date, ($4::date + interval '1 month - 1 day')::date) returning id`,
+			[org, siteId, account, month]
+		);
+	const manualLine = (invoiceId: string) =>
+		one(
+			`insert into public.invoice_lines (invoice_id, site_id, client_account_id, description, unit_price_cents, vat_rate_bp, added_reason)
+			 select id, site_id, client_account_id, 'Frais de dossier', 1500, 2000, 'fixture' from public.invoices where id = $1 returning id`,
+			[invoiceId]
+		);
 
 	const at = {} as Record<Place, PlaceRows>;
 	for (const [place, shape] of Object.entries(places) as [Place, (typeof places)[Place]][]) {
@@ -207,6 +234,13 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 			);
 
 		const publicMessage = await message(false);
+		const issued = await invoice(org, siteId, account, '2026-01-01');
+		await manualLine(issued);
+		await pool.query(
+			`update public.invoices set status = 'issued', number = 'F-FIX-' || left(id::text, 8), issued_on = '2026-02-01', due_on = '2026-03-03' where id = $1`,
+			[issued]
+		);
+		const draft = await invoice(org, siteId, account, '2026-02-01');
 		const deliveryNotification = await one(
 			`insert into public.notifications (user_id, kind, title) values ($1, 'order_created', 'New order') returning id`,
 			[colleague]
@@ -267,6 +301,16 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 				[deliveryNotification]
 			),
 			deliveryNotification,
+			invoice: issued,
+			invoiceDraft: draft,
+			invoiceLine: await manualLine(draft),
+			spareInvoiceLine: await manualLine(draft),
+			document: await one(
+				`insert into public.documents (organisation_id, site_id, client_account_id, kind, subject_type, subject_id, title, storage_key, byte_size)
+				 values ($1, $2, $3, 'invoice', 'invoice', $4, 'F-FIX', $5, 2048) returning id`,
+				[org, siteId, account, issued, `rls/${tag()}.pdf`]
+			),
+			template: s.template,
 			spare: {
 				site: s.spareSite,
 				account: s.spareAccount,

@@ -343,6 +343,68 @@ export const specs: Record<Table, TableSpec> = {
 		row: (p) => p.delivery,
 		insert: (p) => sql(`insert into public.notification_deliveries (notification_id, channel) values ($1, 'sms')`, p.deliveryNotification)
 	},
+	invoices: {
+		kind: 'owned',
+		ownedBy: 'account',
+		key: 'id',
+		// What may still move on an issued invoice.
+		set: 'export_attempts = export_attempts + 1',
+		row: (p) => p.invoice,
+		spare: (p) => p.invoiceDraft,
+		insert: (p) =>
+			sql(
+				`insert into public.invoices (organisation_id, site_id, client_account_id, period_start, period_end) values ($1, $2, $3, '2025-06-01', '2025-06-30')`,
+				p.org,
+				p.site,
+				p.account
+			)
+	},
+	invoice_lines: {
+		kind: 'owned',
+		ownedBy: 'account',
+		key: 'id',
+		set: 'quantity = quantity + 1',
+		row: (p) => p.invoiceLine,
+		spare: (p) => p.spareInvoiceLine,
+		insert: (p) =>
+			sql(
+				`insert into public.invoice_lines (invoice_id, site_id, client_account_id, description, unit_price_cents, vat_rate_bp, added_reason)
+				 values ($1, $2, $3, 'Convoyage', 9000, 2000, 'added')`,
+				p.invoiceDraft,
+				p.site,
+				p.account
+			)
+	},
+	invoice_counters: {
+		kind: 'site',
+		key: 'site_id',
+		set: 'last_number = last_number + 1',
+		row: (p) => p.site,
+		insert: (p) => sql(`insert into public.invoice_counters (site_id, year, kind) values ($1, 2031, 'credit_note')`, p.site)
+	},
+	documents: {
+		kind: 'owned',
+		ownedBy: 'account',
+		key: 'id',
+		set: `title = 'renamed'`,
+		row: (p) => p.document,
+		insert: (p) =>
+			sql(
+				`insert into public.documents (organisation_id, site_id, client_account_id, kind, subject_type, subject_id, title, storage_key, byte_size)
+				 values ($1, $2, $3, 'delivery_report', 'order', $4, 'PV', 'rls/' || gen_random_uuid() || '.pdf', 4096)`,
+				p.org,
+				p.site,
+				p.account,
+				p.order
+			)
+	},
+	document_templates: {
+		kind: 'site',
+		key: 'id',
+		set: `texts = texts || '{"intro": "Bonjour"}'`,
+		row: (p) => p.template,
+		insert: (p) => sql(`insert into public.document_templates (site_id, kind, locale, texts) values ($1, 'credit_note', 'en', '{}')`, p.site)
+	},
 	audit_log: {
 		kind: 'site',
 		key: 'id',

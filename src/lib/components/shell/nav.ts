@@ -4,6 +4,7 @@ import CalendarRange from 'lucide-svelte/icons/calendar-range';
 import ClipboardCheck from 'lucide-svelte/icons/clipboard-check';
 import ClipboardList from 'lucide-svelte/icons/clipboard-list';
 import MessagesSquare from 'lucide-svelte/icons/messages-square';
+import Receipt from 'lucide-svelte/icons/receipt';
 import Tag from 'lucide-svelte/icons/tag';
 import Truck from 'lucide-svelte/icons/truck';
 import type { IconComponent } from '../icons';
@@ -23,6 +24,7 @@ const routes: Partial<Record<Section, Omit<NavItem, 'section'>>> = {
 	today: { href: '/today', icon: CalendarCheck },
 	board: { href: '/board', icon: CalendarRange },
 	orders: { href: '/orders', icon: ClipboardCheck },
+	invoices: { href: '/invoices', icon: Receipt },
 	prices: { href: '/prices', icon: Tag },
 	transfers: { href: '/transfers', icon: Truck },
 	tickets: { href: '/inbox', icon: MessagesSquare },

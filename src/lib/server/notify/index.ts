@@ -8,10 +8,12 @@ import { notificationKinds, resolvePreferences, type ChannelChoice, type Deliver
 
 export { notificationKinds, type NotificationKind } from './kinds';
 
+const subjectTables = ['orders', 'ticket_threads', 'transfers', 'vehicles', 'tasks', 'invoices'] as const;
+
 export interface NotificationEvent {
 	kind: NotificationKind;
 	recipients: string[]; // profile ids
-	subject: { table: 'orders' | 'ticket_threads' | 'transfers' | 'vehicles' | 'tasks'; id: string };
+	subject: { table: (typeof subjectTables)[number]; id: string };
 	title: { fr: string; en: string };
 	body?: { fr: string; en: string };
 	link: string; // app path, e.g. /threads/<id>
@@ -21,7 +23,7 @@ const text = (max: number) => z.object({ fr: z.string().trim().min(1).max(max), 
 const eventSchema = z.object({
 	kind: z.enum(notificationKinds),
 	recipients: z.array(z.guid()).max(10_000),
-	subject: z.object({ table: z.enum(['orders', 'ticket_threads', 'transfers', 'vehicles', 'tasks']), id: z.guid() }),
+	subject: z.object({ table: z.enum(subjectTables), id: z.guid() }),
 	title: text(200),
 	body: text(2000).optional(),
 	// An app path, never an absolute URL: emails prefix it with the app's own origin.

@@ -21,6 +21,7 @@ import { describeRooms } from './rooms';
 import { threadHandlers } from './threads';
 import type { RealtimeServer } from './types';
 import { pruneChangeLogPeriodically } from './retention';
+import { startInvoicingJobs } from '../invoicing/jobs';
 import { startNotifications } from '../notify/start';
 
 export type { AdapterChoice } from './adapter';
@@ -123,11 +124,13 @@ export async function startRealtime(httpServer: HttpServer): Promise<Realtime> {
 	});
 	const stopPruning = pruneChangeLogPeriodically(pool, config.CHANGE_LOG_RETENTION_HOURS, console.log);
 	const notifications = await startNotifications(pool);
+	const invoicing = startInvoicingJobs(pool);
 	console.log(`[realtime] socket.io ready (adapter: ${config.REALTIME_ADAPTER})`);
 	return {
 		...realtime,
 		close: async () => {
 			stopPruning();
+			invoicing.close();
 			// Sends under way finish (and are recorded) before the pool goes.
 			await notifications.close();
 			return realtime.close();

@@ -14,7 +14,7 @@ const subjectQuery = z.object({ subject: z.enum(subjectTypes), id: z.guid() });
 
 function subjectOf(url: URL) {
 	const query = subjectQuery.safeParse({ subject: url.searchParams.get('subject'), id: url.searchParams.get('id') });
-	if (!query.success || query.data.subject === 'invoice_line') error(404, m.thread_subject_not_found());
+	if (!query.success) error(404, m.thread_subject_not_found());
 	return query.data;
 }
 

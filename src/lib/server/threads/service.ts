@@ -28,7 +28,7 @@ export type Locale = 'fr' | 'en';
 export class ThreadError extends Error {
 	constructor(
 		readonly status: 400 | 403 | 404,
-		readonly code: 'invalid' | 'forbidden' | 'not_found' | 'unsupported_subject',
+		readonly code: 'invalid' | 'forbidden' | 'not_found',
 		readonly errors: FieldErrors = {}
 	) {
 		super(code);
@@ -71,7 +71,7 @@ export interface Subject {
 /** Reads the subject as the person: one they cannot see does not exist for them. */
 export async function readSubject(sql: Sql, type: SubjectType, id: string, locale: Locale): Promise<Subject | null> {
 	const name = locale === 'en' ? 'sv.name_en' : 'sv.name_fr';
-	const queries: Record<Exclude<SubjectType, 'invoice_line'>, string> = {
+	const queries: Record<SubjectType, string> = {
 		task: `select t.site_id, t.client_account_id, t.order_id, ${name} || ' · ' || coalesce(v.plate, v.vin) as label
 		       from public.tasks t join public.services sv on sv.id = t.service_id join public.vehicles v on v.id = t.vehicle_id
 		       where t.id = $1`,
@@ -80,10 +80,12 @@ export async function readSubject(sql: Sql, type: SubjectType, id: string, local
 		                 coalesce(v.plate, v.vin) || ' · ' || v.make || ' ' || v.model as label
 		          from public.vehicles v where v.id = $1`,
 		transfer: `select tr.from_site_id as site_id, tr.client_account_id, null::uuid as order_id, coalesce(v.plate, v.vin) as label
-		           from public.transfers tr join public.vehicles v on v.id = tr.vehicle_id where tr.id = $1`
+		           from public.transfers tr join public.vehicles v on v.id = tr.vehicle_id where tr.id = $1`,
+		// Clients read lines of their issued invoices only, so a draft's line is no subject for them.
+		invoice_line: `select l.site_id, l.client_account_id, null::uuid as order_id,
+		                      coalesce(i.number, '—') || ' · ' || l.description || coalesce(' · ' || split_part(l.detail, ' · ', 1), '') as label
+		               from public.invoice_lines l join public.invoices i on i.id = l.invoice_id where l.id = $1`
 	};
-	// Invoices are not in the schema yet: their lines cannot be read, so no thread opens on one.
-	if (type === 'invoice_line') throw new ThreadError(400, 'unsupported_subject', { subjectType: ['unsupported'] });
 	const { rows } = await sql.query(queries[type], [id]);
 	const r = rows[0];
 	return r ? { type, id, siteId: r.site_id, clientAccountId: r.client_account_id, label: r.label, orderId: r.order_id } : null;
@@ -342,7 +344,7 @@ export async function threadDetail(sql: Sql, threadId: string, locale: Locale): 
 	const thread = rows[0];
 	if (!thread) return null;
 	// One after the other: a transaction's connection runs one query at a time anyway.
-	const subject = thread.subjectType === 'invoice_line' ? null : await readSubject(sql, thread.subjectType, thread.subjectId, locale);
+	const subject = await readSubject(sql, thread.subjectType, thread.subjectId, locale);
 	const messages = await sql.query<Omit<ThreadMessage, 'attachments'>>(
 		`select m.id, m.author_id as "authorId", p.full_name as "authorName", m.by_staff as "byStaff", m.body, m.internal,
 		        m.created_at as "createdAt"
