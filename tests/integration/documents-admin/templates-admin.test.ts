@@ -8,7 +8,7 @@ import { createOrder } from '../../../src/lib/server/orders/create-order';
 import { diskStorage } from '../../../src/lib/server/storage';
 import { customisedTemplates, readTemplate, replaceLogo, resetTemplate, saveTemplate } from '../../../src/lib/server/documents/templates-admin';
 import { samplePng } from '../../../src/lib/server/documents/render/samples';
-import { orderHistory } from '../../../src/routes/(app)/orders/[id]/history.server';
+import { orderHistory } from '../../../src/lib/server/audit';
 import { createWorld, testVin, type Persona, type World } from '../world';
 
 /**

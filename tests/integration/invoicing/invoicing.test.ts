@@ -15,7 +15,7 @@ import { pdfText } from '../../../src/lib/server/documents/pdf-text';
 import { openThread } from '../../../src/lib/server/threads/service';
 import { axonautAdapter } from '../../../src/lib/server/accounting/axonaut';
 import { startFakeAxonaut } from '../../../src/lib/server/accounting/fake-axonaut';
-import { exportDue, markOverdue } from '../../../src/lib/server/invoicing/jobs';
+import { exportDue, markOverdue, scheduledBilling } from '../../../src/lib/server/invoicing/jobs';
 import { createWorld, testVin, type Persona, type World } from '../world';
 
 let world: World;
@@ -267,6 +267,25 @@ describe('issuing', () => {
 		expect(recipients).not.toContain(world.people.operator.id);
 		const title = await as('client', (sql) => sql.query(`select title from public.notifications where subject_id = $1`, [rows[0].id]));
 		expect(title.rows[0].title).toContain(late);
+	});
+});
+
+describe('the scheduled run', () => {
+	it('bills last month on every site in the first days of a month, and only then', async () => {
+		const tasks = await doneTasks(2, '2026-07-20 09:00+02');
+		await as('csm', (sql) => validateTasks(sql, tasks));
+		expect(await scheduledBilling(world.pool, '2026-08-12')).toEqual({ invoices: 0, lines: 0 });
+		const ran = await scheduledBilling(world.pool, '2026-08-01');
+		expect(ran.lines).toBeGreaterThanOrEqual(2);
+		const { rows } = await q(
+			`select i.period_start::text as start, i.created_by from public.invoice_lines l join public.invoices i on i.id = l.invoice_id where l.task_id = any ($1::uuid[])`,
+			[tasks]
+		);
+		expect(rows).toEqual([
+			{ start: '2026-07-01', created_by: null },
+			{ start: '2026-07-01', created_by: null }
+		]);
+		expect((await scheduledBilling(world.pool, '2026-08-02')).lines).toBe(0);
 	});
 });
 

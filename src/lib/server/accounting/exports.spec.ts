@@ -1,44 +1,8 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { fecExport, fecFileName, invoicesCsv } from './exports';
+import { creditNote, invoice } from './fixtures';
 import type { AccountingInvoice } from './model';
-
-const site = { code: 'LYO', legalName: 'Relais Lyon SAS' };
-const garage = { id: 'c1a2b3c4-0000-4000-8000-000000000001', name: 'Garage du Rhône', email: null, remoteId: null };
-
-const invoice: AccountingInvoice = {
-	id: '5b0e8f7c-3a51-4c1e-9a39-0f3c2d7e9a10',
-	kind: 'invoice',
-	number: 'F-LYO-2025-0042',
-	issuedOn: '2025-03-14',
-	dueOn: '2025-04-13',
-	creditsNumber: null,
-	site,
-	customer: garage,
-	lines: [
-		{ description: 'Convoyage Lyon → Paris', quantity: 2, unitPriceCents: 45000, discountCents: 5000, vatRateBp: 2000, netCents: 85000, vatCents: 17000 },
-		{ description: 'Lavage intérieur', quantity: 1, unitPriceCents: 3950, discountCents: 0, vatRateBp: 2000, netCents: 3950, vatCents: 790 },
-		{ description: 'Frais de dossier', quantity: 1, unitPriceCents: 1000, discountCents: 0, vatRateBp: 550, netCents: 1000, vatCents: 55 }
-	],
-	netCents: 89950,
-	vatCents: 17845,
-	grossCents: 107795
-};
-
-const creditNote: AccountingInvoice = {
-	id: '7d9c1b2a-8e47-4f60-b1d2-3c4e5f607182',
-	kind: 'credit_note',
-	number: 'A-LYO-2025-0003',
-	issuedOn: '2025-03-20',
-	dueOn: null,
-	creditsNumber: 'F-LYO-2025-0042',
-	site,
-	customer: garage,
-	lines: [{ description: 'Lavage intérieur non réalisé', quantity: 1, unitPriceCents: 3950, discountCents: 0, vatRateBp: 2000, netCents: 3950, vatCents: 790 }],
-	netCents: 3950,
-	vatCents: 790,
-	grossCents: 4740
-};
 
 const martin: AccountingInvoice = {
 	id: '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d',
@@ -47,7 +11,7 @@ const martin: AccountingInvoice = {
 	issuedOn: '2025-03-31',
 	dueOn: '2025-04-30',
 	creditsNumber: null,
-	site,
+	site: invoice.site,
 	customer: { id: 'e0f1a2b3-c4d5-4e6f-8a9b-0c1d2e3f4a5b', name: 'Carrosserie Martin', email: null, remoteId: null },
 	lines: [{ description: 'Convoyage 1,5 jour', quantity: 1.5, unitPriceCents: 68583, discountCents: 0, vatRateBp: 2000, netCents: 102875, vatCents: 20575 }],
 	netCents: 102875,
@@ -86,7 +50,7 @@ describe('invoice lines as CSV', () => {
 	});
 
 	it('keeps text with semicolons in one French column', () => {
-		const quoted = { ...creditNote, customer: { ...garage, name: 'Garage "du Rhône"; Lyon' } };
+		const quoted = { ...creditNote, customer: { ...creditNote.customer, name: 'Garage "du Rhône"; Lyon' } };
 		const parsed = Papa.parse<string[]>(invoicesCsv([quoted], 'fr').slice(1).trim(), { delimiter: ';' });
 		expect(parsed.data[1][4]).toBe('Garage "du Rhône"; Lyon');
 		expect(parsed.data[1]).toHaveLength(14);

@@ -59,18 +59,10 @@ export interface DocumentLine {
 	netCents: number;
 }
 
-export interface VatBucket {
-	rateBp: number;
-	baseCents: number;
-	vatCents: number;
-}
+import type { Totals } from '../../domain/invoicing/totals';
 
-export interface Totals {
-	netCents: number;
-	vat: VatBucket[];
-	vatCents: number;
-	grossCents: number;
-}
+// Invoice arithmetic is the invoicing domain's; documents print what it computed.
+export type { Totals, VatBucket } from '../../domain/invoicing/totals';
 
 export interface VehicleFacts {
 	plate?: string | null;

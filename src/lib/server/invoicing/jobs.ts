@@ -6,7 +6,9 @@ import type { AccountingAdapter } from '../accounting/model';
 import { asService } from '../db/pool';
 import { env } from '../env';
 import { notify } from '../notify';
+import { dueDate, monthOf } from '../../domain/invoicing/totals';
 import { accountingInvoicesByIds } from './accounting';
+import { runBilling } from './run';
 
 /**
  * Background work of invoicing: invoices past their due date become overdue (and their client
@@ -46,6 +48,30 @@ export async function markOverdue(pool: pg.Pool, today?: string): Promise<string
 		}).catch((err) => console.error(`[invoicing] overdue ${inv.number}: ${(err as Error).message}`));
 	}
 	return moved.map((m) => m.id);
+}
+
+/** How many days into a month the scheduled run still bills the month before. */
+const SCHEDULED_RUN_DAYS = 5;
+
+/**
+ * The scheduled monthly run: in the first days of a month (Paris), last month's validated work
+ * of every site goes onto drafts, for CSMs to review and issue. Checked daily and on start; it
+ * bills nothing twice, so a node restarting, or several nodes, change nothing. Organisations
+ * set `settings.monthly_billing = false` to run it by hand only.
+ */
+export async function scheduledBilling(pool: pg.Pool, today?: string): Promise<{ invoices: number; lines: number }> {
+	return asService(pool, async (sql) => {
+		const { rows } = await sql.query<{ today: string; sites: string[] }>(
+			`select coalesce($1::date, (now() at time zone 'Europe/Paris')::date)::text as today,
+			        array(select s.id from public.sites s join public.organisations o on o.id = s.organisation_id
+			              where coalesce((o.settings ->> 'monthly_billing')::boolean, true)) as sites`,
+			[today ?? null]
+		);
+		const day = rows[0].today;
+		if (Number(day.slice(8, 10)) > SCHEDULED_RUN_DAYS || rows[0].sites.length === 0) return { invoices: 0, lines: 0 };
+		// The month of the day before the 1st.
+		return runBilling(sql, monthOf(dueDate(`${day.slice(0, 7)}-01`, -1)), rows[0].sites);
+	});
 }
 
 /**
@@ -101,10 +127,14 @@ export function startInvoicingJobs(pool: pg.Pool, log: (line: string) => void = 
 	const run = (what: string, job: () => Promise<unknown>) => () => {
 		job().catch((err) => log(`[invoicing] ${what}: ${(err as Error).message}`));
 	};
-	const overdue = run('overdue', () => markOverdue(pool));
+	const hourly = run('overdue and monthly run', async () => {
+		await markOverdue(pool);
+		const billed = await scheduledBilling(pool);
+		if (billed.lines > 0) log(`[invoicing] monthly run: ${billed.lines} line(s) on ${billed.invoices} draft(s)`);
+	});
 	const exports = adapter ? run('export', () => exportDue(pool, adapter, log)) : null;
-	overdue();
+	hourly();
 	exports?.();
-	const timers = [setInterval(overdue, 60 * 60_000), ...(exports ? [setInterval(exports, 30_000)] : [])];
+	const timers = [setInterval(hourly, 60 * 60_000), ...(exports ? [setInterval(exports, 30_000)] : [])];
 	return { close: () => timers.forEach(clearInterval) };
 }

@@ -19,7 +19,8 @@ export interface BillingRunResult {
  *
  * Two runs may race: the drafts are upserted on a unique index and lines inserted with
  * `on conflict do nothing` on the one-line-per-task index, so the second run waits for the
- * first and bills nothing twice. Only sites the person bills are touched (RLS).
+ * first and bills nothing twice. Only sites the person bills are touched (RLS); the scheduled
+ * run (jobs.ts) works as the service, on every site.
  */
 export async function runBilling(sql: Sql, period: BillingPeriod, siteIds: readonly string[]): Promise<BillingRunResult> {
 	const { rows: drafts } = await sql.query<{ id: string }>(
@@ -29,7 +30,8 @@ export async function runBilling(sql: Sql, period: BillingPeriod, siteIds: reado
 		 join public.sites s on s.id = t.site_id
 		 join public.client_accounts ca on ca.id = t.client_account_id
 		 where t.status = 'validated' and t.completed_at < $2::date + 1
-		   and t.site_id = any (array(select id from unnest($3::uuid[]) as site (id) where private.bills_site(id)))
+		   and t.site_id = any (array(select id from unnest($3::uuid[]) as site (id)
+		                              where coalesce(auth.role(), '') <> 'authenticated' or private.bills_site(id)))
 		   and not exists (select 1 from public.invoice_lines l where l.task_id = t.id)
 		 group by s.organisation_id, t.site_id, t.client_account_id
 		 on conflict (site_id, client_account_id, period_start, period_end) where status = 'draft' and kind = 'invoice'

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { holdsRoleAt } from '$lib/domain/roles';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
+import { searchAudit } from '$lib/server/audit';
 import { listClientAccounts } from '$lib/server/orders/list-orders';
 import {
 	closePrice,
@@ -34,7 +35,9 @@ export const load: PageServerLoad = async ({ locals, parent, depends }) => {
 			today,
 			services: await listCatalogue(sql, currentSite.id),
 			prices: await listPrices(sql, currentSite.id, today),
-			clients: await listClientAccounts(sql)
+			clients: await listClientAccounts(sql),
+			// The price list's history: who changed which price, when and why (oldest first).
+			history: (await searchAudit(sql, { tableName: 'prices', siteId: currentSite.id }, 100)).reverse()
 		};
 	});
 };

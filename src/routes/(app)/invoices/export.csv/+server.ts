@@ -6,6 +6,7 @@ import { accountingInvoices } from '$lib/server/invoicing/accounting';
 import { exportName, invoiceFilter, parseFilters } from '../filters';
 import { READERS } from '../forms.server';
 import type { RequestHandler } from './$types';
+import { fileResponse } from '$lib/server/file-response';
 
 /** The issued invoices of the list's filters, one row per line, for a spreadsheet (read as the person). */
 export const GET: RequestHandler = async ({ locals, url }) => {
@@ -15,13 +16,9 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	const filters = parseFilters(url.searchParams);
 	const invoices = await locals.db((sql) => accountingInvoices(sql, invoiceFilter(filters)));
 	const locale = getLocale();
-	const body = invoicesCsv(invoices, locale);
-	return new Response(body, {
-		headers: {
-			'content-type': 'text/csv; charset=utf-8',
-			'content-disposition': `attachment; filename="${exportName(filters, locale)}.csv"`,
-			'x-content-type-options': 'nosniff',
-			'cache-control': 'private, no-store'
-		}
+	return fileResponse(invoicesCsv(invoices, locale), {
+		contentType: 'text/csv; charset=utf-8',
+		fileName: `${exportName(filters, locale)}.csv`,
+		disposition: 'attachment'
 	});
 };

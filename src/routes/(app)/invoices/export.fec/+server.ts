@@ -7,6 +7,7 @@ import { siteToday } from '$lib/server/prices/price-list';
 import { invoiceFilter, parseFilters } from '../filters';
 import { READERS } from '../forms.server';
 import type { RequestHandler } from './$types';
+import { fileResponse } from '$lib/server/file-response';
 
 /**
  * The issued invoices of the list's filters as an FEC sales journal (read as the person). A
@@ -33,13 +34,9 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	if (!siren) error(400, m.invoice_fec_one_company());
 	// The fiscal year is taken as the calendar year of the selection (Relais does not store closings).
 	const year = filters.month?.slice(0, 4) ?? invoices.at(-1)?.issuedOn.slice(0, 4) ?? today.slice(0, 4);
-	const body = fecExport(invoices, { validatedOn: today });
-	return new Response(body, {
-		headers: {
-			'content-type': 'text/plain; charset=utf-8',
-			'content-disposition': `attachment; filename="${fecFileName(siren, `${year}-12-31`)}"`,
-			'x-content-type-options': 'nosniff',
-			'cache-control': 'private, no-store'
-		}
+	return fileResponse(fecExport(invoices, { validatedOn: today }), {
+		contentType: 'text/plain; charset=utf-8',
+		fileName: fecFileName(siren, `${year}-12-31`),
+		disposition: 'attachment'
 	});
 };

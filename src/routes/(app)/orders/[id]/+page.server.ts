@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { threadsOn } from '$lib/server/threads/service';
-import { orderHistory } from './history.server';
+import { orderHistory } from '$lib/server/audit';
 import { readOrder, readOrderVehicles } from './order.server';
 import type { PageServerLoad } from './$types';
 

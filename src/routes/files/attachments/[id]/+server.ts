@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { storage } from '$lib/server/storage';
 import { readableAttachment } from '$lib/server/threads/service';
 import type { RequestHandler } from './$types';
+import { fileResponse } from '$lib/server/file-response';
 
 /**
  * Streams a ticket attachment to someone who may read its row under row-level security (an
@@ -16,14 +17,6 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 	if (!attachment) error(404);
 	const bytes = await storage().get(attachment.key);
 	if (!bytes) error(404);
-	return new Response(bytes as unknown as BodyInit, {
-		headers: {
-			'content-type': attachment.mimeType,
-			'content-length': String(bytes.byteLength),
-			// Always a download: an uploaded file is never rendered as a page of this origin.
-			'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(attachment.fileName)}`,
-			'x-content-type-options': 'nosniff',
-			'cache-control': 'private, no-store'
-		}
-	});
+	// Always a download: an uploaded file is never rendered as a page of this origin.
+	return fileResponse(bytes, { contentType: attachment.mimeType, fileName: attachment.fileName, disposition: 'attachment' });
 };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readableDocument } from '$lib/server/documents/store';
 import { storage } from '$lib/server/storage';
 import type { RequestHandler } from './$types';
+import { fileResponse } from '$lib/server/file-response';
 
 /**
  * Streams a generated document (an invoice's PDF…) to someone who may read its row under
@@ -17,14 +18,6 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 	if (!document) error(404);
 	const bytes = await storage().get(document.key);
 	if (!bytes) error(404);
-	return new Response(bytes as unknown as BodyInit, {
-		headers: {
-			// Documents are PDFs Relais rendered itself (never an upload), so they may open in the browser.
-			'content-type': 'application/pdf',
-			'content-length': String(bytes.byteLength),
-			'content-disposition': `inline; filename*=UTF-8''${encodeURIComponent(`${document.title}.pdf`)}`,
-			'x-content-type-options': 'nosniff',
-			'cache-control': 'private, no-store'
-		}
-	});
+	// Documents are PDFs Relais rendered itself (never an upload), so they may open in the browser.
+	return fileResponse(bytes, { contentType: 'application/pdf', fileName: `${document.title}.pdf`, disposition: 'inline' });
 };

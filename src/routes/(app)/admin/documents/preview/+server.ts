@@ -5,6 +5,7 @@ import { managedSites, previewDocument, templateKeySchema, textsSchema } from '$
 import { storage } from '$lib/server/storage';
 import { validate } from '$lib/validation';
 import type { RequestHandler } from './$types';
+import { fileResponse } from '$lib/server/file-response';
 
 /**
  * A sample document of a kind, printed with the site's real legal details and logo and the
@@ -21,15 +22,7 @@ async function preview(locals: App.Locals, input: Record<string, string>): Promi
 	if (!texts.ok) error(400, Object.values(texts.errors).flat().join(' '));
 	const pdf = await locals.db((sql) => previewDocument(sql, storage(), { site, kind, locale, texts: texts.data }));
 	if (!pdf) error(404);
-	return new Response(pdf as unknown as BodyInit, {
-		headers: {
-			'content-type': 'application/pdf',
-			'content-length': String(pdf.byteLength),
-			'content-disposition': `inline; filename="${kind}-${locale}-preview.pdf"`,
-			'x-content-type-options': 'nosniff',
-			'cache-control': 'private, no-store'
-		}
-	});
+	return fileResponse(pdf, { contentType: 'application/pdf', fileName: `${kind}-${locale}-preview.pdf`, disposition: 'inline' });
 }
 
 export const GET: RequestHandler = ({ locals, url }) => preview(locals, Object.fromEntries(url.searchParams));

@@ -6,6 +6,7 @@ import { invoiceDetail } from '$lib/server/invoicing/queries';
 import { siteToday } from '$lib/server/prices/price-list';
 import { storage } from '$lib/server/storage';
 import type { RequestHandler } from './$types';
+import { fileResponse } from '$lib/server/file-response';
 
 /**
  * The draft as its PDF would print, rendered on the fly and never stored (a draft has no
@@ -35,13 +36,6 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 	}
 	if (!found.model) error(404);
 	const bytes = await renderDocument(found.model);
-	return new Response(bytes as unknown as BodyInit, {
-		headers: {
-			'content-type': 'application/pdf',
-			'content-length': String(bytes.byteLength),
-			'content-disposition': `inline; filename="${fileNames[found.model.locale][found.model.kind === 'credit_note' ? 'credit_note' : 'invoice']}"`,
-			'x-content-type-options': 'nosniff',
-			'cache-control': 'private, no-store'
-		}
-	});
+	const fileName = fileNames[found.model.locale][found.model.kind === 'credit_note' ? 'credit_note' : 'invoice'];
+	return fileResponse(bytes, { contentType: 'application/pdf', fileName, disposition: 'inline' });
 };
