@@ -322,11 +322,15 @@ create trigger totals_after_update after update on public.invoice_lines
 create trigger totals_after_delete after delete on public.invoice_lines
   referencing old table as old_lines for each statement execute function private.invoice_lines_changed();
 
--- An issued invoice is frozen: only its life after issue moves (sent, paid, overdue, its PDF
--- and its accounting export). Status moves forward only.
+-- Issuing numbers and dates the invoice here, so nothing can pick its own number. An issued
+-- invoice is frozen: only its life after issue moves (sent, paid, overdue, its PDF and its
+-- accounting export). Status moves forward only.
 create function private.guard_invoice() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
+declare
+  today date;
+  terms integer;
 begin
   if tg_op = 'DELETE' then
     if old.status <> 'draft' then
@@ -338,6 +342,9 @@ begin
     if new.status <> 'draft' then
       raise exception 'an invoice starts as a draft' using errcode = '23514';
     end if;
+    new.number := null;
+    new.issued_on := null;
+    new.due_on := null;
     if new.kind = 'credit_note' and not exists (
       select 1 from public.invoices c
       where c.id = new.credits_invoice_id and c.kind = 'invoice' and c.status <> 'draft'
@@ -357,6 +364,21 @@ begin
     if (new.organisation_id, new.site_id, new.client_account_id, new.kind, new.credits_invoice_id)
        is distinct from (old.organisation_id, old.site_id, old.client_account_id, old.kind, old.credits_invoice_id) then
       raise exception 'an invoice keeps its site, client and kind' using errcode = '23514';
+    end if;
+    -- Number and dates are the database's, never the caller's: the next of the site's series
+    -- for the site's current year, and the organisation's payment terms (30 days by default).
+    if new.status = 'issued' then
+      select (now() at time zone s.timezone)::date, coalesce((o.settings ->> 'payment_terms_days')::integer, 30)
+      into today, terms
+      from public.sites s join public.organisations o on o.id = s.organisation_id
+      where s.id = new.site_id;
+      new.number := private.next_invoice_number(new.site_id, new.kind, extract(year from today)::integer);
+      new.issued_on := today;
+      new.due_on := today + terms;
+    else
+      new.number := null;
+      new.issued_on := null;
+      new.due_on := null;
     end if;
     return new;
   end if;

@@ -21,22 +21,31 @@ async function shoot(page: Page, name: string) {
 	await page.screenshot({ path: `${DIR}/${name}.png`, fullPage: true });
 }
 
-/** Two done tasks of Europa Location at HUB-LYS (closed orders, never billed), finished in June. */
+/**
+ * Two done tasks of Europa Location at HUB-LYS finished in June, on a new order of their own
+ * (billed tasks are never touched again, so every run brings its own work).
+ */
 async function arrangeJuneWork(): Promise<{ ids: string[]; legalName: string }> {
 	return withDatabase(async (db) => {
 		const { rows } = await db.query(
-			`with pick as (
-			   select t.id from public.tasks t
-			   join public.sites s on s.id = t.site_id and s.code = 'HUB-LYS'
-			   join public.client_accounts c on c.id = t.client_account_id and c.name = 'Europa Location'
-			   join public.orders o on o.id = t.order_id and o.status = 'closed'
-			   where t.status in ('done', 'validated') and not exists (select 1 from public.invoice_lines l where l.task_id = t.id)
-			   order by t.id limit 2)
-			 update public.tasks t set status = 'done', completed_at = '2026-06-15 10:00+02'
-			 from pick where t.id = pick.id
-			 returning t.id, (select legal_name from public.sites where id = t.site_id) as legal_name`
+			`with place as (
+			   select s.id as site_id, s.legal_name, c.id as account_id
+			   from public.sites s, public.client_accounts c where s.code = 'HUB-LYS' and c.name = 'Europa Location'),
+			 new_order as (
+			   insert into public.orders (site_id, client_account_id, reference, deadline, status)
+			   select site_id, account_id, 'E2E-' || to_char(clock_timestamp(), 'YYMMDDHH24MISSMS'), '2026-06-30', 'closed' from place
+			   returning id, site_id, client_account_id),
+			 work as (
+			   select v.id as vehicle_id, sv.id as service_id, sv.default_minutes
+			   from place
+			   join lateral (select id from public.vehicles where site_id = place.site_id and client_account_id = place.account_id order by vin limit 2) v on true
+			   join lateral (select id, default_minutes from public.services where site_id = place.site_id and active order by code limit 1) sv on true)
+			 insert into public.tasks (site_id, client_account_id, order_id, vehicle_id, service_id, estimated_minutes, price_cents, status, completed_at)
+			 select o.site_id, o.client_account_id, o.id, w.vehicle_id, w.service_id, w.default_minutes, 4500, 'done', '2026-06-15 10:00+02'
+			 from new_order o, work w
+			 returning id, (select legal_name from place) as legal_name`
 		);
-		if (rows.length < 2) throw new Error('The demo data has no unbilled closed-order work of Europa Location at HUB-LYS');
+		if (rows.length < 2) throw new Error('The demo data has no vehicles of Europa Location at HUB-LYS');
 		return { ids: rows.map((r) => r.id), legalName: rows[0].legal_name };
 	});
 }

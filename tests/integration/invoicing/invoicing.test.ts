@@ -188,6 +188,21 @@ describe('issuing', () => {
 		expect(number).toBe(`F-HUB-A-${new Date().getFullYear()}-00001`);
 	});
 
+	it('never lets anyone pick a number or a date: the database numbers what is issued', async () => {
+		const tasks = await doneTasks(1, '2026-05-05 10:00+02');
+		await as('csm', (sql) => validateTasks(sql, tasks));
+		await as('csm', (sql) => runBilling(sql, { start: '2026-05-01', end: '2026-05-31' }, [world.sites.hub]));
+		const { rows } = await q(`select id from public.invoices where period_start = '2026-05-01' and site_id = $1`, [world.sites.hub]);
+		const forged = await as('csm', (sql) =>
+			sql.query(`update public.invoices set number = 'F-HUB-A-2026-99999', issued_on = '2020-01-01' where id = $1 returning number, issued_on`, [rows[0].id])
+		);
+		expect(forged.rows[0]).toEqual({ number: null, issued_on: null });
+		const issued = await as('csm', (sql) =>
+			sql.query(`update public.invoices set status = 'issued', number = 'F-HUB-A-2026-99999' where id = $1 returning number`, [rows[0].id])
+		);
+		expect(issued.rows[0].number).toBe(`F-HUB-A-${new Date().getFullYear()}-00002`);
+	});
+
 	it('files a PDF carrying the site legal details and the lines, readable by the client', async () => {
 		const detail = (await as('client', (sql) => invoiceDetail(sql, invoiceId)))!;
 		expect(detail.status).toBe('issued');

@@ -3,15 +3,12 @@ import type { Sql } from '$lib/server/db/pool';
 import { renderDocument } from '$lib/server/documents/render';
 import { storeDocument } from '$lib/server/documents/store';
 import type { Storage } from '$lib/server/storage';
-import { dueDate } from '$lib/domain/invoicing/totals';
 import { validate } from '$lib/validation';
 import { invoiceDocument } from './document';
 import { because } from './drafts';
 import { InvoiceError, refusals } from './errors';
 
 type Locale = 'fr' | 'en';
-
-const DEFAULT_PAYMENT_DAYS = 30;
 
 export interface IssueOptions {
 	store: Storage;
@@ -20,40 +17,32 @@ export interface IssueOptions {
 }
 
 /**
- * Issues a draft: takes the next number of the site's series in this transaction (a rollback
- * gives it back, so numbers have no gaps), freezes the invoice, renders its PDF and files it.
+ * Issues a draft: the database takes the next number of the site's series in this transaction
+ * (a rollback gives it back, so numbers have no gaps), dates and freezes the invoice; then its
+ * PDF is rendered and filed.
  * From here on the database refuses any edit; corrections are credit notes.
  */
 export async function issueInvoice(sql: Sql, invoiceId: string, options: IssueOptions): Promise<{ number: string; documentId: string }> {
-	const { rows } = await sql.query<{ status: string; siteId: string; organisationId: string; clientAccountId: string; kind: 'invoice' | 'credit_note'; today: string; days: number | null; locale: Locale }>(
-		`select i.status, i.site_id as "siteId", i.organisation_id as "organisationId", i.client_account_id as "clientAccountId",
-		        i.kind, i.locale, (now() at time zone s.timezone)::date::text as today,
-		        (o.settings ->> 'payment_terms_days')::int as days
-		 from public.invoices i
-		 join public.sites s on s.id = i.site_id
-		 join public.organisations o on o.id = i.organisation_id
-		 where i.id = $1 for update of i`,
+	const { rows } = await sql.query<{ status: string; siteId: string; organisationId: string; clientAccountId: string; kind: 'invoice' | 'credit_note'; locale: Locale }>(
+		`select status, site_id as "siteId", organisation_id as "organisationId", client_account_id as "clientAccountId", kind, locale
+		 from public.invoices where id = $1 for update`,
 		[invoiceId]
 	);
 	const inv = rows[0];
 	if (!inv) throw new InvoiceError(404, 'not_found');
 	if (inv.status !== 'draft') throw new InvoiceError(409, 'frozen', { '': ['issued'] });
-	const number = await refusals(async () => {
-		const { rows: n } = await sql.query<{ number: string }>(`select private.next_invoice_number($1, $2, $3) as number`, [
-			inv.siteId,
-			inv.kind,
-			Number(inv.today.slice(0, 4))
-		]);
-		await sql.query(
+	// The trigger guard_invoice takes the number and sets the dates.
+	const { number, issuedOn } = await refusals(async () => {
+		const { rows: issued } = await sql.query<{ number: string; issuedOn: string }>(
 			`update public.invoices
-			 set status = 'issued', number = $2, issued_on = $3, due_on = $4,
-			     export_status = case when $5 then 'pending' end, export_next_at = case when $5 then now() end
-			 where id = $1`,
-			[invoiceId, n[0].number, inv.today, dueDate(inv.today, inv.days ?? DEFAULT_PAYMENT_DAYS), options.exportToAccounting]
+			 set status = 'issued', export_status = case when $2 then 'pending' end, export_next_at = case when $2 then now() end
+			 where id = $1
+			 returning number, issued_on::text as "issuedOn"`,
+			[invoiceId, options.exportToAccounting]
 		);
-		return n[0].number;
+		return issued[0];
 	});
-	const model = await invoiceDocument(sql, options.store, invoiceId, inv.today);
+	const model = await invoiceDocument(sql, options.store, invoiceId, issuedOn);
 	if (!model) throw new InvoiceError(404, 'not_found');
 	const documentId = await storeDocument(sql, options.store, {
 		organisationId: inv.organisationId,
