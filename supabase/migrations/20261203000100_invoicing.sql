@@ -503,3 +503,9 @@ alter table public.notifications drop constraint notifications_subject_table_che
 alter table public.notifications
   add constraint notifications_subject_table_check
   check (subject_table in ('orders', 'ticket_threads', 'transfers', 'vehicles', 'tasks', 'invoices'));
+-- Clients hear of a new invoice or credit note.
+alter table public.notification_preferences drop constraint notification_preferences_kind_check;
+alter table public.notification_preferences
+  add constraint notification_preferences_kind_check
+  check (kind in ('order_created', 'order_ready', 'ticket_reply', 'ticket_mention', 'import_finished', 'invoice_issued',
+                  'invoice_overdue', 'driver_document_expiring', 'transfer_status'));

@@ -13,6 +13,7 @@ import { invoiceDetail, validateTasks } from '../../../src/lib/server/invoicing/
 import { runBilling } from '../../../src/lib/server/invoicing/run';
 import { pdfText } from '../../../src/lib/server/documents/pdf-text';
 import { openThread } from '../../../src/lib/server/threads/service';
+import { notifyInvoiceIssued } from '../../../src/lib/server/notify/events';
 import { axonautAdapter } from '../../../src/lib/server/accounting/axonaut';
 import { startFakeAxonaut } from '../../../src/lib/server/accounting/fake-axonaut';
 import { exportDue, markOverdue, scheduledBilling } from '../../../src/lib/server/invoicing/jobs';
@@ -213,6 +214,13 @@ describe('issuing', () => {
 		expect(text).toContain('12345678900011');
 		expect(text).toMatch(/AA-\d{3}-ZZ/);
 		expect(await as('client_other_account', (sql) => invoiceDetail(sql, invoiceId))).toBeNull();
+	});
+
+	it('tells the account\'s client users of the new invoice, and nobody else', async () => {
+		await notifyInvoiceIssued(world.pool, { invoiceId });
+		const { rows } = await q(`select user_id, title from public.notifications where kind = 'invoice_issued' and subject_id = $1`, [invoiceId]);
+		expect(rows.map((r) => r.user_id)).toEqual([world.people.client.id]);
+		expect(rows[0].title).toContain(number);
 	});
 
 	it('lets the client ask about a line of the issued invoice, and nobody of another account', async () => {

@@ -74,3 +74,35 @@ export async function notifyOrderReady(pool: pg.Pool, input: { orderId: string }
 		console.error(`[notify] order ${input.orderId} ready: ${(err as Error).message}`);
 	}
 }
+
+/** An invoice or credit note was issued: its client account's users hear of it, with the amount. */
+export async function notifyInvoiceIssued(pool: pg.Pool, input: { invoiceId: string }): Promise<void> {
+	try {
+		const invoice = await asService(pool, async (sql) => {
+			const { rows } = await sql.query<{ number: string; kind: 'invoice' | 'credit_note'; gross: number; due: string | null; recipients: string[] }>(
+				`select i.number, i.kind, i.gross_cents as gross, to_char(i.due_on, 'YYYY-MM-DD') as due,
+				        array(select cm.user_id from public.client_members cm where cm.client_account_id = i.client_account_id) as recipients
+				 from public.invoices i where i.id = $1 and i.status <> 'draft'`,
+				[input.invoiceId]
+			);
+			return rows[0];
+		});
+		if (!invoice || invoice.recipients.length === 0) return;
+		const amount = { fr: `${(invoice.gross / 100).toFixed(2).replace('.', ',')} €`, en: `€${(invoice.gross / 100).toFixed(2)}` };
+		const credit = invoice.kind === 'credit_note';
+		await notify(pool, {
+			kind: 'invoice_issued',
+			recipients: invoice.recipients,
+			subject: { table: 'invoices', id: input.invoiceId },
+			title: credit
+				? { fr: `Avoir ${invoice.number} · ${amount.fr} TTC`, en: `Credit note ${invoice.number} · ${amount.en} incl. VAT` }
+				: { fr: `Facture ${invoice.number} · ${amount.fr} TTC`, en: `Invoice ${invoice.number} · ${amount.en} incl. VAT` },
+			body: credit
+				? { fr: 'Le PDF est disponible dans votre espace.', en: 'The PDF is in your portal.' }
+				: { fr: `À régler avant le ${invoice.due}. Le PDF est disponible dans votre espace.`, en: `Due ${invoice.due}. The PDF is in your portal.` },
+			link: `/portal/invoices/${input.invoiceId}`
+		});
+	} catch (err) {
+		console.error(`[notify] invoice ${input.invoiceId} issued: ${(err as Error).message}`);
+	}
+}

@@ -10,6 +10,7 @@ export const notificationKinds = [
 	'ticket_reply',
 	'ticket_mention',
 	'import_finished',
+	'invoice_issued',
 	'invoice_overdue',
 	'driver_document_expiring',
 	'transfer_status'
@@ -36,7 +37,7 @@ const inAppEmail: ChannelChoice = { ...inApp, email: true };
  * never meets stay off rather than on "just in case".
  */
 const byRole: Record<AppRole, Partial<Record<NotificationKind, ChannelChoice>>> = {
-	client: { order_ready: inAppEmail, ticket_reply: inAppEmail, invoice_overdue: inAppEmail, transfer_status: inApp },
+	client: { order_ready: inAppEmail, ticket_reply: inAppEmail, invoice_issued: inAppEmail, invoice_overdue: inAppEmail, transfer_status: inApp },
 	csm: {
 		order_created: inAppEmail,
 		order_ready: inApp,

@@ -4,11 +4,13 @@ import { holdsRoleAt } from '$lib/domain/roles';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { invoiceHistory } from '$lib/server/audit';
+import { appPool } from '$lib/server/db';
 import type { Sql } from '$lib/server/db/pool';
 import { env } from '$lib/server/env';
 import { addLine, deleteDraft, removeLine, restoreLine, setDiscount, setNotes } from '$lib/server/invoicing/drafts';
 import { createCreditNote, issueInvoice, markInvoice } from '$lib/server/invoicing/issue';
 import { invoiceDetail } from '$lib/server/invoicing/queries';
+import { notifyInvoiceIssued } from '$lib/server/notify/events';
 import { storage } from '$lib/server/storage';
 import { threadsOn } from '$lib/server/threads/service';
 import { validate } from '$lib/validation';
@@ -136,7 +138,10 @@ export const actions: Actions = {
 		const done = await attempt(event, 'issue', {}, (id) => (sql) =>
 			issueInvoice(sql, id, { store: storage(), exportToAccounting: Boolean(env().AXONAUT_API_KEY) })
 		);
-		return done.ok ? { action: 'issue', done: m.invoice_issued({ number: done.value.number }) } : done.failure;
+		if (!done.ok) return done.failure;
+		// After the commit: the client hears of it only once it is really issued.
+		await notifyInvoiceIssued(await appPool(), { invoiceId: event.params.id });
+		return { action: 'issue', done: m.invoice_issued({ number: done.value.number }) };
 	},
 	sent: async (event) => {
 		const done = await attempt(event, 'sent', {}, (id) => (sql) => markInvoice(sql, id, 'sent'));

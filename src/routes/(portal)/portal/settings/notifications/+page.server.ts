@@ -7,7 +7,7 @@ import { validate } from '$lib/validation';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The kinds a client meets (their role's defaults in kinds.ts); the staff's kinds stay out of sight. */
-const clientKinds = ['order_ready', 'ticket_reply', 'invoice_overdue', 'transfer_status'] as const;
+const clientKinds = ['order_ready', 'ticket_reply', 'invoice_issued', 'invoice_overdue', 'transfer_status'] as const;
 const portalPreferencesForm = preferencesFormFor(clientKinds);
 
 /** The client's own matrix; row-level security keeps it theirs. */
