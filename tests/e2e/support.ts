@@ -79,7 +79,8 @@ export async function arrangeTaskForToday(client: string): Promise<ArrangedTask>
 			   join public.client_accounts c on c.id = t.client_account_id and c.name = $1
 			   join public.orders o on o.id = t.order_id and o.status = 'open'
 			   join public.vehicles v on v.id = t.vehicle_id and v.site_id = t.site_id and v.plate is not null
-			   where t.status <> 'cancelled'
+			   -- A billed task is never reopened (the scheduled monthly run may have billed some).
+			   where t.status <> 'cancelled' and not exists (select 1 from public.invoice_lines l where l.task_id = t.id)
 			   order by o.deadline desc, t.id
 			   limit 1)
 			 update public.tasks t
