@@ -20,6 +20,10 @@ async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
 	const b = (await to.boundingBox())!;
 	await page.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2 + 10, { steps: 5 });
 	await page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height / 2, 30), { steps: 15 });
+	// Hover before letting go, as a hand does: the drag library finds the zone under the card on
+	// its own timer, and on a busy machine a release right after the last move can come first.
+	await page.mouse.move(b.x + b.width / 2 + 2, b.y + Math.min(b.height / 2, 30) + 2, { steps: 2 });
+	await page.waitForTimeout(300);
 	await page.mouse.up();
 }
 
