@@ -50,6 +50,7 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }: E
 	}
 	await stopStaleServer(dir, isRoot);
 
+	const recent: string[] = [];
 	const server = new EmbeddedPostgres({
 		databaseDir: dir,
 		port,
@@ -58,7 +59,11 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }: E
 		persistent: true,
 		createPostgresUser: isRoot,
 		initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-		onLog: () => {},
+		// Postgres's own lines are kept only to explain a failed start.
+		onLog: (line) => {
+			recent.push(String(line).trim());
+			if (recent.length > 20) recent.shift();
+		},
 		onError: (e) => log(`[db] ${String(e)}`)
 	});
 	if (!existsSync(path.join(dir, 'PG_VERSION'))) {
@@ -67,10 +72,17 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }: E
 		await server.initialise();
 	}
 	if (isRoot) await chownTree(dir);
-	// start() rejects with undefined when the server exits early: give it a reason.
-	await server.start().catch((e: unknown) => {
-		throw new Error(`embedded Postgres failed to start in ${dir} on port ${port}: ${String(e ?? 'exited early')}`);
-	});
+	// start() rejects with undefined when the server exits early. A start can fail once for a
+	// passing reason (a previous server still releasing its shared memory): try again once, then
+	// give the reason with Postgres's last words.
+	const start = () => server.start().then(() => true, () => false);
+	if (!(await start())) {
+		log(`[db] embedded Postgres exited while starting; trying again: ${recent.slice(-3).join(' | ')}`);
+		await new Promise((resolve) => setTimeout(resolve, 2000));
+		if (!(await start())) {
+			throw new Error(`embedded Postgres failed to start in ${dir} on port ${port}:\n${recent.join('\n') || 'exited early'}`);
+		}
+	}
 	log(`[db] embedded Postgres listening on 127.0.0.1:${port}`);
 	return { url, stop: () => server.stop() };
 }
