@@ -24,7 +24,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { monthOf } from '../src/lib/domain/invoicing/totals';
+import { monthOf } from '../src/lib/domain/planning/calendar';
 import { asService, closePools, getPool, withUser } from '../src/lib/server/db/pool';
 import { migrate } from '../src/lib/server/db/migrate';
 import { renderDocument } from '../src/lib/server/documents/render';

@@ -1,5 +1,6 @@
 import { m } from '$lib/paraglide/messages';
 import type { AppRole, Section } from '$lib/domain/roles';
+import type { NotificationKind } from '$lib/server/notify/kinds';
 
 /**
  * Words for the domain's codes (roles, statuses, sections) in the reader's language. Kept as
@@ -94,3 +95,18 @@ export const roleLabel = (role: AppRole): string => roleLabels[role]();
 export const sectionLabel = (section: Section): string => sectionLabels[section]();
 export const taskStatusLabel = (status: TaskStatus): string => taskStatusLabels[status]();
 export const vehicleStatusLabel = (status: VehicleStatus): string => vehicleStatusLabels[status]();
+
+const notificationKindLabels: Record<NotificationKind, () => string> = {
+	order_created: m.notify_kind_order_created,
+	order_ready: m.notify_kind_order_ready,
+	ticket_reply: m.notify_kind_ticket_reply,
+	ticket_mention: m.notify_kind_ticket_mention,
+	import_finished: m.notify_kind_import_finished,
+	invoice_issued: m.notify_kind_invoice_issued,
+	invoice_overdue: m.notify_kind_invoice_overdue,
+	driver_document_expiring: m.notify_kind_driver_document_expiring,
+	transfer_status: m.notify_kind_transfer_status
+};
+
+/** A notification kind in words; an unknown code (an old row) is shown as it is. */
+export const notificationKindLabel = (kind: string): string => notificationKindLabels[kind as NotificationKind]?.() ?? kind;

@@ -204,6 +204,18 @@ describe('issuing', () => {
 		expect(issued.rows[0].number).toBe(`F-HUB-A-${new Date().getFullYear()}-00002`);
 	});
 
+	it('keeps the series out of reach: only billing staff take a number, only the service marks overdue', async () => {
+		const counter = () => q(`select coalesce(sum(last_number), 0)::int as n from public.invoice_counters where site_id = $1`, [world.sites.hub]);
+		const before = (await counter()).rows[0].n;
+		await expect(
+			as('operator', (sql) => sql.query(`select private.next_invoice_number($1, 'invoice', 2026)`, [world.sites.hub]))
+		).rejects.toMatchObject({ code: '42501' });
+		await expect(as('csm', (sql) => sql.query(`select private.mark_overdue_invoices(current_date + 365)`))).rejects.toMatchObject({
+			code: '42501'
+		});
+		expect((await counter()).rows[0].n).toBe(before);
+	});
+
 	it('files a PDF carrying the site legal details and the lines, readable by the client', async () => {
 		const detail = (await as('client', (sql) => invoiceDetail(sql, invoiceId)))!;
 		expect(detail.status).toBe('issued');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dueDate, invoiceTotals, lineNet, monthOf, perLineVat, roundHalfAwayFromZero, vatOf } from './totals';
+import { addDays, monthOf } from '../planning/calendar';
+import { invoiceTotals, lineNet, perLineVat, roundHalfAwayFromZero, vatOf } from './totals';
 
 const line = (unitPriceCents: number, vatRateBp = 2000, quantity = 1, discountCents = 0) => ({ quantity, unitPriceCents, discountCents, vatRateBp });
 
@@ -50,7 +51,7 @@ describe('periods and due dates', () => {
 	});
 
 	it('counts the payment terms in calendar days', () => {
-		expect(dueDate('2026-11-15', 30)).toBe('2026-12-15');
-		expect(dueDate('2026-12-20', 30)).toBe('2027-01-19');
+		expect(addDays({ date: '2026-11-15', count: 30 })).toBe('2026-12-15');
+		expect(addDays({ date: '2026-12-20', count: 30 })).toBe('2027-01-19');
 	});
 });

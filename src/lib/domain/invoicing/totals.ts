@@ -62,18 +62,3 @@ export function invoiceTotals(lines: readonly PricedLine[]): Totals {
 export function perLineVat(lines: readonly PricedLine[]): number {
 	return lines.filter((l) => !l.removed).reduce((sum, l) => sum + vatOf(lineNet(l), l.vatRateBp), 0);
 }
-
-/** The calendar month holding `day` (yyyy-mm-dd), as the run's period. */
-export function monthOf(day: string): { start: string; end: string } {
-	const [y, m] = day.split('-').map(Number);
-	const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-	const mm = String(m).padStart(2, '0');
-	return { start: `${y}-${mm}-01`, end: `${y}-${mm}-${String(last).padStart(2, '0')}` };
-}
-
-/** The due date: `days` after issue. */
-export function dueDate(issuedOn: string, days: number): string {
-	const d = new Date(`${issuedOn}T00:00:00Z`);
-	d.setUTCDate(d.getUTCDate() + days);
-	return d.toISOString().slice(0, 10);
-}

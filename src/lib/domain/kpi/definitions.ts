@@ -1,4 +1,4 @@
-import { addDays, isoWeekday, workingDays as calendarWorkingDays, type IsoWeekday } from '../planning/calendar';
+import { addDays, isoWeekday, monthOf, workingDays as calendarWorkingDays, type IsoWeekday } from '../planning/calendar';
 import type { IsoDate } from '../planning/task';
 
 /**
@@ -214,10 +214,7 @@ export function periodFor(kind: 'today' | 'week' | 'month', today: IsoDate): Per
 		const monday = addDays({ date: today, count: 1 - isoWeekday(today) });
 		return { start: monday, end: addDays({ date: monday, count: 6 }) };
 	}
-	const first = `${today.slice(0, 8)}01`;
-	const [year, month] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
-	const nextFirst = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
-	return { start: first, end: addDays({ date: nextFirst, count: -1 }) };
+	return monthOf(today);
 }
 
 /** Monday-to-Friday days from `start` to `end`, both included (no public holidays: capacity is nominal). */

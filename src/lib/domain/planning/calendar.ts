@@ -39,6 +39,14 @@ export function addDays({ date, count }: { date: IsoDate; count: number }): IsoD
 	return fromUtcMs(toUtcMs(date) + count * dayInMs);
 }
 
+/** The calendar month holding `date`, first and last day. */
+export function monthOf(date: IsoDate): { start: IsoDate; end: IsoDate } {
+	const start = `${date.slice(0, 8)}01`;
+	// The 28th plus four days is always in the next month; its day number says how far in.
+	const nextMonth = addDays({ date: `${date.slice(0, 8)}28`, count: 4 });
+	return { start, end: addDays({ date: nextMonth, count: -Number(nextMonth.slice(8, 10)) }) };
+}
+
 export function isoWeekday(date: IsoDate): IsoWeekday {
 	const sundayFirst = new Date(toUtcMs(date)).getUTCDay();
 	return (sundayFirst === 0 ? 7 : sundayFirst) as IsoWeekday;

@@ -1,4 +1,5 @@
-import { dueDate, invoiceTotals, lineNet, monthOf } from '../../domain/invoicing/totals';
+import { invoiceTotals, lineNet } from '../../domain/invoicing/totals';
+import { addDays, monthOf } from '../../domain/planning/calendar';
 import type { Damage, DocumentKind, DocumentLine, DocumentModel, Issuer, Locale, Party, TemplateTexts, VehicleFacts } from './model';
 
 /**
@@ -117,7 +118,7 @@ export function sampleDocument({ kind, locale, issuer, siteCode, today, texts }:
 	const year = today.slice(0, 4);
 	const t = (words: Words) => words[locale];
 	const base = { kind, locale, issuer, issuedOn: today, texts };
-	const lastMonth = monthOf(dueDate(`${today.slice(0, 7)}-01`, -1));
+	const lastMonth = monthOf(addDays({ date: `${today.slice(0, 7)}-01`, count: -1 }));
 	const period = `${lastMonth.start} → ${lastMonth.end}`;
 
 	switch (kind) {
@@ -127,7 +128,7 @@ export function sampleDocument({ kind, locale, issuer, siteCode, today, texts }:
 				...base,
 				recipient: RENTAL_COMPANY,
 				number: `F-${siteCode}-${year}-00042`,
-				dueOn: dueDate(today, 30),
+				dueOn: addDays({ date: today, count: 30 }),
 				reference: period,
 				lines,
 				totals: invoiceTotals(lines),
@@ -207,7 +208,7 @@ export function sampleDocument({ kind, locale, issuer, siteCode, today, texts }:
 				...base,
 				recipient: PRIVATE_BUYER,
 				number: `BC-${siteCode}-${year}-0031`,
-				dueOn: dueDate(today, 21),
+				dueOn: addDays({ date: today, count: 21 }),
 				reference: t({ fr: 'Livraison prévue sous 3 semaines', en: 'Delivery expected within 3 weeks' }),
 				lines,
 				totals: invoiceTotals(lines),

@@ -6,7 +6,7 @@ import type { AccountingAdapter } from '../accounting/model';
 import { asService } from '../db/pool';
 import { env } from '../env';
 import { notify } from '../notify';
-import { dueDate, monthOf } from '../../domain/invoicing/totals';
+import { addDays, monthOf } from '../../domain/planning/calendar';
 import { accountingInvoicesByIds } from './accounting';
 import { runBilling } from './run';
 
@@ -70,7 +70,7 @@ export async function scheduledBilling(pool: pg.Pool, today?: string): Promise<{
 		const day = rows[0].today;
 		if (Number(day.slice(8, 10)) > SCHEDULED_RUN_DAYS || rows[0].sites.length === 0) return { invoices: 0, lines: 0 };
 		// The month of the day before the 1st.
-		return runBilling(sql, monthOf(dueDate(`${day.slice(0, 7)}-01`, -1)), rows[0].sites);
+		return runBilling(sql, monthOf(addDays({ date: `${day.slice(0, 7)}-01`, count: -1 })), rows[0].sites);
 	});
 }
 

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import { holdsRoleAt } from '$lib/domain/roles';
-import { monthOf } from '$lib/domain/invoicing/totals';
+import { monthOf } from '$lib/domain/planning/calendar';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { refusals } from '$lib/server/invoicing/errors';

@@ -1,3 +1,5 @@
+import { addDays } from '$lib/domain/planning/calendar';
+
 /**
  * What billing staff type, read exactly: euros with a comma or a dot (spaces, non-breaking
  * spaces and a euro sign allowed) into integer cents, without going through a float.
@@ -11,6 +13,5 @@ export function parseEuros(text: string): number | null {
 
 /** The month before the one holding `today` (yyyy-mm-dd), as yyyy-mm: what a monthly run bills. */
 export function previousMonth(today: string): string {
-	const [y, mo] = today.split('-').map(Number);
-	return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
+	return addDays({ date: `${today.slice(0, 7)}-01`, count: -1 }).slice(0, 7);
 }
