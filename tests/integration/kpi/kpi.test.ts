@@ -65,6 +65,8 @@ async function invoices(
 			);
 			ids[i.number] = rows[0].id;
 		}
+		// The triggers that keep the daily aggregates were off too: recompute them.
+		await client.query('select private.kpi_rebuild($1)', [[site]]);
 		await client.query('commit');
 	} finally {
 		client.release();
@@ -230,11 +232,10 @@ describe('kpiSnapshot', () => {
 		expect(await as('site_manager', (sql) => kpiSnapshot(sql, november, world.sites.hub2))).toMatchObject({ sites: [], consolidated: null });
 	});
 
-	it('gives the operator of hub2 hub2 only, without the invoices an operator does not read', async () => {
-		const snap = await as('operator_other_site', (sql) => kpiSnapshot(sql, november, null));
-		expect(snap.sites.map((s) => s.siteId)).toEqual([world.sites.hub2]);
-		expect(snap.sites[0].values).toMatchObject({ ...hub2Values, revenue_cents: null, overdue_invoices: null });
-		expect(snap.consolidated).toEqual(snap.sites[0].values);
+	it('gives people who do not manage a site no figures', async () => {
+		for (const who of ['operator', 'team_lead', 'csm', 'sales', 'operator_other_site'] as const) {
+			expect(await as(who, (sql) => kpiSnapshot(sql, november, null)), who).toMatchObject({ sites: [], consolidated: null });
+		}
 	});
 
 	it('gives a client and another organisation nothing of ours', async () => {
@@ -277,9 +278,37 @@ describe('kpiDrillDown', () => {
 		const overdue = await rows('director', 'overdue_invoices', null);
 		expect(overdue.map((r) => r.label.split(' — ')[0]).sort()).toEqual(['F-B-2', 'F-H-2', 'F-H-3']);
 		expect(await rows('site_manager', 'overdue_invoices', null)).toEqual(overdue.filter((r) => r.siteId === hub));
-		expect(await rows('operator_other_site', 'vehicles_processed', null)).toHaveLength(2);
-		expect(await rows('operator_other_site', 'overdue_invoices', null)).toEqual([]);
+		expect(await rows('operator_other_site', 'vehicles_processed', null)).toEqual([]);
 		expect(await rows('client', 'vehicles_processed', null)).toEqual([]);
 		expect(await rows('admin_other_org', 'tasks_done', hub)).toEqual([]);
+	});
+});
+
+describe('daily aggregates', () => {
+	const sites = () => Object.values(world.sites);
+	const aggregates = async () => ({
+		vehicles: (await q(`select * from public.kpi_vehicle_days where site_id = any ($1) and processed <> 0 order by site_id, day`, [sites()])).rows,
+		tasks: (await q(`select * from public.kpi_task_days where site_id = any ($1) and planned <> 0 order by site_id, day, team_id`, [sites()])).rows,
+		invoices: (await q(`select * from public.kpi_invoice_days where site_id = any ($1) and revenue_cents <> 0 order by site_id, day`, [sites()])).rows
+	});
+
+	it('kept by the triggers through inserts, moves, status changes and deletes, equal a rebuild from the rows', async () => {
+		const { hub, hub2 } = world.sites;
+		const before = await aggregates();
+		// A vehicle becomes ready later, another loses its arrival time, a new one is processed.
+		await q(`update public.vehicles set ready_at = ready_at + interval '3 days' where id = (select id from public.vehicles where site_id = $1 and ready_at is not null order by ready_at limit 1)`, [hub]);
+		await q(`update public.vehicles set arrived_at = null where id = (select id from public.vehicles where site_id = $1 and arrived_at is not null order by ready_at desc limit 1)`, [hub2]);
+		await vehicle(hub2, '2026-11-20 08:00+01', '2026-11-20 10:00+01');
+		// Tasks: one done, one moved a day and to no team, one cancelled, one deleted, in one statement each.
+		const ids = (await q(`select id from public.tasks where site_id = any ($1) and planned_on is not null order by planned_on, id`, [[hub, hub2]])).rows.map((r) => r.id);
+		expect(ids.length).toBeGreaterThanOrEqual(4);
+		await q(`update public.tasks set status = 'done' where id = $1`, [ids[0]]);
+		await q(`update public.tasks set planned_on = planned_on + 1, team_id = null where id = $1`, [ids[1]]);
+		await q(`update public.tasks set status = 'cancelled' where id = $1`, [ids[2]]);
+		await q(`delete from public.tasks where id = $1`, [ids[3]]);
+		const after = await aggregates();
+		expect(after).not.toEqual(before);
+		await q('select private.kpi_rebuild($1)', [sites()]);
+		expect(await aggregates()).toEqual(after);
 	});
 });

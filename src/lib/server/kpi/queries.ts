@@ -55,7 +55,7 @@ interface VisibleSite {
 	id: string;
 	code: string;
 	name: string;
-	readsInvoices: boolean;
+	readsMoney: boolean;
 }
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
@@ -67,24 +67,19 @@ function checkInput({ start, end }: Period, siteId: string | null): void {
 }
 
 /**
- * Sites the viewer works at as staff, optionally one of them. `readsInvoices` repeats the invoice
- * read policy's roles only to tell "0" from "not yours to see": the rows are still filtered by RLS.
+ * Sites whose KPIs the viewer reads (`private.kpi_site_ids()`: site managers, directors, admins and
+ * wall devices), optionally one of them; `readsMoney` says whether revenue is theirs to see.
  */
 async function visibleSites(sql: Sql, siteId: string | null): Promise<VisibleSite[]> {
 	const { rows } = await sql.query<VisibleSite>(
-		`select s.id, s.code, s.name,
-		        private.has_site_role(s.id, '{csm,site_manager,director,admin}') as "readsInvoices"
+		`select s.id, s.code, s.name, s.id in (select private.kpi_money_site_ids()) as "readsMoney"
 		 from public.sites s
-		 where s.id in (select private.staff_site_ids()) and ($1::uuid is null or s.id = $1::uuid)
+		 where s.id in (select private.kpi_site_ids()) and ($1::uuid is null or s.id = $1::uuid)
 		 order by s.code`,
 		[siteId]
 	);
 	return rows;
 }
-
-// Bounds of the period in the site's zone: [start 00:00, end + 1 day 00:00).
-const lower = (zone: string, start = '$2') => `((${start}::date)::timestamp at time zone ${zone})`;
-const upper = (zone: string, end = '$3') => `((${end}::date + 1)::timestamp at time zone ${zone})`;
 
 /** Rows grouped by `grouping sets ((site), ())`: the consolidated row has `total` true. */
 interface Grouped {
@@ -98,131 +93,83 @@ function bySite<T extends Grouped>(rows: T[]): { sites: Map<string, T>; total: T
 
 type VehicleRow = Grouped & { processed: number; avgHours: number | null } & Record<ImmobilisationBucket, number>;
 type TaskRow = Grouped & { planned: number; done: number };
-type InvoiceRow = Grouped & { revenue: number; overdueCount: number; overdueCents: number };
-type CountRow = Grouped & { count: number };
+type RevenueRow = Grouped & { revenue: number };
+type StateRow = Grouped & { openTransfers: number; overdueInvoices: number | null; overdueCents: number | null; overdueTickets: number };
 
-/** Every available KPI for the period, per site the viewer works at (or the one asked) and consolidated. */
+/**
+ * Every available KPI for the period, per site the viewer reads KPIs of (or the one asked) and
+ * consolidated. Sums come from the daily aggregates (migration 20261203000300), which carry their
+ * site and the same read policy; states at the period's end from `private.kpi_states`.
+ */
 export async function kpiSnapshot(sql: Sql, period: Period, siteId: string | null): Promise<KpiSnapshot> {
 	checkInput(period, siteId);
 	const days = workingDays(period.start, period.end);
 	const sites = await visibleSites(sql, siteId);
 	if (sites.length === 0) return { period, workingDays: days, sites: [], consolidated: null };
 	const params = [sites.map((s) => s.id), period.start, period.end];
-	// States at the period's end (transfers, tickets) take no start.
-	const atEnd = [params[0], period.end];
 
-	// vehicles_processed, immobilisation_hours, immobilisation_distribution (bounds as bucketOf).
+	// vehicles_processed, immobilisation_hours, immobilisation_distribution.
 	const vehicles = await sql.query<VehicleRow>(
-		`with v as (
-		   select v.site_id, extract(epoch from (v.ready_at - v.arrived_at))::float8 / 3600 as hours
-		   from public.vehicles v join public.sites s on s.id = v.site_id
-		   where v.site_id = any ($1::uuid[]) and v.ready_at >= ${lower('s.timezone')} and v.ready_at < ${upper('s.timezone')}
-		 )
-		 select site_id as "siteId", grouping(site_id) = 1 as total,
-		        count(*)::int as processed, avg(hours) as "avgHours",
-		        count(*) filter (where hours < 24)::int as lt_24h,
-		        count(*) filter (where hours >= 24 and hours < 48)::int as h24_48,
-		        count(*) filter (where hours >= 48 and hours < 72)::int as h48_72,
-		        count(*) filter (where hours >= 72 and hours < 168)::int as d3_7,
-		        count(*) filter (where hours >= 168)::int as gte_7d
-		 from v group by grouping sets ((site_id), ())`,
+		`select site_id as "siteId", grouping(site_id) = 1 as total,
+		        sum(processed)::int as processed, sum(hours_sum) / nullif(sum(with_arrival), 0) as "avgHours",
+		        sum(lt_24h)::int as lt_24h, sum(h24_48)::int as h24_48, sum(h48_72)::int as h48_72,
+		        sum(d3_7)::int as d3_7, sum(gte_7d)::int as gte_7d
+		 from public.kpi_vehicle_days
+		 where site_id = any ($1::uuid[]) and day between $2::date and $3::date
+		 group by grouping sets ((site_id), ())`,
 		params
 	);
 
 	// tasks_planned, tasks_done: planned on a day of the period, cancelled excluded.
 	const tasks = await sql.query<TaskRow>(
-		`select site_id as "siteId", grouping(site_id) = 1 as total,
-		        count(*)::int as planned, count(*) filter (where status in ('done', 'validated'))::int as done
-		 from public.tasks
-		 where site_id = any ($1::uuid[]) and planned_on between $2::date and $3::date and status <> 'cancelled'
+		`select site_id as "siteId", grouping(site_id) = 1 as total, sum(planned)::int as planned, sum(done)::int as done
+		 from public.kpi_task_days
+		 where site_id = any ($1::uuid[]) and day between $2::date and $3::date
 		 group by grouping sets ((site_id), ())`,
 		params
 	);
 
-	// workload: planned minutes per team (cancelled excluded) against capacity × working days ($4).
+	// workload: planned minutes per team against capacity × working days ($4). Teams are read
+	// through their own policy (staff of the site); a wall device reads them through the days.
 	const teams = await sql.query<{ teamId: string; siteId: string; name: string; plannedMinutes: number; capacityMinutes: number }>(
 		`select tm.id as "teamId", tm.site_id as "siteId", tm.name,
-		        coalesce(sum(t.estimated_minutes), 0)::int as "plannedMinutes",
+		        coalesce((select sum(k.planned_minutes) from public.kpi_task_days k
+		                  where k.team_id = tm.id and k.site_id = tm.site_id and k.day between $2::date and $3::date), 0)::int as "plannedMinutes",
 		        tm.daily_capacity_minutes * $4::int as "capacityMinutes"
-		 from public.teams tm
-		 left join public.tasks t
-		   on t.team_id = tm.id and t.planned_on between $2::date and $3::date and t.status <> 'cancelled'
-		 where tm.site_id = any ($1::uuid[])
-		 group by tm.id
+		 from private.kpi_teams($1::uuid[]) tm
 		 order by tm.name, tm.id`,
 		[...params, days]
 	);
 
-	// revenue_cents: issued invoices − issued credit notes (net), by issue date, drafts excluded.
-	// overdue_invoices: at the period's end, status overdue, or issued/sent and due before its last day.
-	const invoices = await sql.query<InvoiceRow>(
-		`with i as (
-		   select site_id, kind, status, net_cents, gross_cents, issued_on,
-		          (kind = 'invoice' and issued_on <= $3::date
-		           and (status = 'overdue' or (status in ('issued', 'sent') and due_on < $3::date))) as overdue
-		   from public.invoices
-		   where site_id = any ($1::uuid[]) and status <> 'draft'
-		 )
-		 select site_id as "siteId", grouping(site_id) = 1 as total,
-		        coalesce(sum(case when kind = 'invoice' then net_cents else -net_cents end)
-		                 filter (where issued_on between $2::date and $3::date), 0)::bigint as revenue,
-		        count(*) filter (where overdue)::int as "overdueCount",
-		        coalesce(sum(gross_cents) filter (where overdue), 0)::bigint as "overdueCents"
-		 from i group by grouping sets ((site_id), ())`,
+	// revenue_cents: issued invoices − issued credit notes (net), by issue date.
+	const revenue = await sql.query<RevenueRow>(
+		`select site_id as "siteId", grouping(site_id) = 1 as total, sum(revenue_cents)::bigint as revenue
+		 from public.kpi_invoice_days
+		 where site_id = any ($1::uuid[]) and day between $2::date and $3::date
+		 group by grouping sets ((site_id), ())`,
 		params
 	);
 
-	// open_transfers: requested by the period's end and, at that moment, neither delivered,
-	// received nor cancelled. The status then is the last step recorded before the end; a transfer
-	// without any recorded step has only its current status to go by. A transfer counts at both
-	// of its sites, once in the consolidated figure.
-	const transfers = await sql.query<CountRow>(
-		`with open_at_end as (
-		   select t.id, t.from_site_id, t.to_site_id
-		   from public.transfers t join public.sites s on s.id = t.from_site_id
-		   where (t.from_site_id = any ($1::uuid[]) or t.to_site_id = any ($1::uuid[]))
-		     and t.created_at < ${upper('s.timezone', '$2')}
-		     and coalesce(
-		           (select e.status from public.transfer_events e
-		             where e.transfer_id = t.id and e.occurred_at < ${upper('s.timezone', '$2')}
-		             order by e.occurred_at desc limit 1),
-		           case when exists (select 1 from public.transfer_events e where e.transfer_id = t.id)
-		                then 'requested'::public.transfer_status else t.status end
-		         ) not in ('delivered', 'received', 'cancelled')
-		 )
-		 select x.site_id as "siteId", grouping(x.site_id) = 1 as total, count(distinct o.id)::int as count
-		 from open_at_end o cross join lateral unnest(array[o.from_site_id, o.to_site_id]) as x (site_id)
-		 where x.site_id = any ($1::uuid[])
-		 group by grouping sets ((x.site_id), ())`,
-		atEnd
-	);
-
-	// overdue_tickets: the inbox rule (threads/service.ts listThreads) evaluated at the period's
-	// end, or now while the period runs.
-	const tickets = await sql.query<CountRow>(
-		`select t.site_id as "siteId", grouping(t.site_id) = 1 as total, count(*)::int as count
-		 from public.ticket_threads t
-		 join public.sites s on s.id = t.site_id
-		 join public.organisations o on o.id = s.organisation_id
-		 where t.site_id = any ($1::uuid[]) and t.status <> 'resolved'
-		   and t.awaiting_since < least(now(), ${upper('s.timezone', '$2')}) - make_interval(mins => o.response_target_minutes)
-		 group by grouping sets ((t.site_id), ())`,
-		atEnd
+	// open_transfers, overdue_invoices, overdue_tickets: states at the period's end.
+	const states = await sql.query<StateRow>(
+		`select site_id as "siteId", site_id is null as total, open_transfers as "openTransfers",
+		        overdue_invoices as "overdueInvoices", overdue_cents as "overdueCents", overdue_tickets as "overdueTickets"
+		 from private.kpi_states($1::uuid[], $2::date)`,
+		[params[0], period.end]
 	);
 
 	const v = bySite(vehicles.rows);
 	const tk = bySite(tasks.rows);
-	const inv = bySite(invoices.rows);
-	const tr = bySite(transfers.rows);
-	const th = bySite(tickets.rows);
+	const rv = bySite(revenue.rows);
+	const st = bySite(states.rows);
 	const workload: TeamWorkload[] = teams.rows.map((t) => ({
 		...t,
 		percent: t.capacityMinutes > 0 ? (100 * t.plannedMinutes) / t.capacityMinutes : null
 	}));
 
-	const values = (pick: <T extends Grouped>(g: { sites: Map<string, T>; total: T | undefined }) => T | undefined, teamsOf: TeamWorkload[], readsInvoices: boolean): KpiValues => {
+	const values = (pick: <T extends Grouped>(g: { sites: Map<string, T>; total: T | undefined }) => T | undefined, teamsOf: TeamWorkload[], readsMoney: boolean): KpiValues => {
 		const vr = pick(v);
-		const ir = pick(inv);
+		const sr = pick(st);
 		return {
 			vehicles_processed: vr?.processed ?? 0,
 			immobilisation_hours: vr?.avgHours ?? null,
@@ -230,10 +177,10 @@ export async function kpiSnapshot(sql: Sql, period: Period, siteId: string | nul
 			tasks_planned: pick(tk)?.planned ?? 0,
 			tasks_done: pick(tk)?.done ?? 0,
 			workload: teamsOf,
-			revenue_cents: readsInvoices ? (ir?.revenue ?? 0) : null,
-			overdue_invoices: readsInvoices ? { count: ir?.overdueCount ?? 0, amountCents: ir?.overdueCents ?? 0 } : null,
-			open_transfers: pick(tr)?.count ?? 0,
-			overdue_tickets: pick(th)?.count ?? 0
+			revenue_cents: readsMoney ? (pick(rv)?.revenue ?? 0) : null,
+			overdue_invoices: readsMoney ? { count: sr?.overdueInvoices ?? 0, amountCents: sr?.overdueCents ?? 0 } : null,
+			open_transfers: sr?.openTransfers ?? 0,
+			overdue_tickets: sr?.overdueTickets ?? 0
 		};
 	};
 
@@ -247,18 +194,22 @@ export async function kpiSnapshot(sql: Sql, period: Period, siteId: string | nul
 			values: values(
 				(g) => g.sites.get(s.id),
 				workload.filter((w) => w.siteId === s.id),
-				s.readsInvoices
+				s.readsMoney
 			)
 		})),
 		consolidated: values(
 			(g) => g.total,
 			workload,
-			sites.some((s) => s.readsInvoices)
+			sites.some((s) => s.readsMoney)
 		)
 	};
 }
 
 // ─── drill-down ────────────────────────────────────────────────────────────────────────────
+
+// Bounds of the period in the site's zone: [start 00:00, end + 1 day 00:00).
+const lower = (zone: string) => `(($2::date)::timestamp at time zone ${zone})`;
+const upper = (zone: string) => `(($3::date + 1)::timestamp at time zone ${zone})`;
 
 export type DrillDownKpi = 'vehicles_processed' | 'tasks_done' | 'overdue_invoices';
 
