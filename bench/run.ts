@@ -5,9 +5,11 @@
 import { main as board } from './board';
 import { main as fanout } from './fanout';
 import { main as invoicing } from './invoicing';
+import { main as kpi } from './kpi';
 import { main as threads } from './threads';
+import { main as soak } from './wall-soak';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { board, fanout, invoicing, threads };
+const benches: Record<string, (args: string[]) => Promise<void>> = { board, fanout, invoicing, kpi, soak, threads };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = benches[name ?? ''];

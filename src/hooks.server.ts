@@ -40,7 +40,8 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-const publicPaths = ['/login', '/health'];
+// The KPI wall signs in with a device token of its own (src/routes/wall), never a session.
+const publicPaths = ['/login', '/health', '/wall'];
 
 /** Everything but the sign-in page needs a session; clients live in the portal only. */
 const guard: Handle = ({ event, resolve }) => {

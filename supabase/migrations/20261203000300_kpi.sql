@@ -40,6 +40,7 @@ as $$
   from public.memberships m
   join public.sites s on s.organisation_id = m.organisation_id and (m.site_id is null or m.site_id = s.id)
   where m.user_id = (select auth.uid()) and m.role in ('site_manager', 'director', 'admin')
+    and coalesce((select auth.jwt() ->> 'relais_device'), '') <> 'true'
   union
   select s.id
   from public.kpi_devices d
@@ -305,7 +306,12 @@ alter table public.kpi_vehicle_days enable row level security;
 alter table public.kpi_task_days enable row level security;
 alter table public.kpi_invoice_days enable row level security;
 
-grant select, insert, update on public.kpi_devices to authenticated;
+-- Admins choose what a device shows, never its id (device claims carry it as `sub`) nor who
+-- created it; an update is a revocation and nothing else (the guard below makes it final).
+grant select on public.kpi_devices to authenticated;
+grant insert (organisation_id, site_id, name, token_hash, shows_money, panels, rotate_seconds, created_by)
+  on public.kpi_devices to authenticated;
+grant update (revoked_at, revoked_by) on public.kpi_devices to authenticated;
 grant select on public.kpi_vehicle_days, public.kpi_task_days, public.kpi_invoice_days to authenticated;
 grant select, insert, update, delete on public.kpi_devices, public.kpi_vehicle_days, public.kpi_task_days,
   public.kpi_invoice_days to service_role;
@@ -316,6 +322,11 @@ create policy "readers of a site's KPIs read its days" on public.kpi_task_days
   for select to authenticated using (site_id in (select private.kpi_site_ids()));
 create policy "readers of a site's money read its revenue" on public.kpi_invoice_days
   for select to authenticated using (site_id in (select private.kpi_money_site_ids()));
+-- A wall device has no profile, hence no organisation: it reads the sites it shows (code, name,
+-- time zone for "today") through this policy; people already read their organisation's sites.
+create policy "wall devices read the sites they show" on public.sites
+  for select to authenticated
+  using (coalesce((select auth.jwt() ->> 'relais_device'), '') = 'true' and id in (select private.kpi_site_ids()));
 
 create policy "admins read their organisation's devices" on public.kpi_devices
   for select to authenticated
@@ -324,26 +335,38 @@ create policy "admins create devices" on public.kpi_devices
   for insert to authenticated
   with check (
     organisation_id = (select private.organisation_id()) and (select private.has_org_role('{admin}'))
+    and created_by = (select auth.uid()) and revoked_at is null
     and (site_id is null or exists (select 1 from public.sites s where s.id = site_id and s.organisation_id = kpi_devices.organisation_id))
   );
 create policy "admins revoke devices" on public.kpi_devices
   for update to authenticated
   using (organisation_id = (select private.organisation_id()) and (select private.has_org_role('{admin}')))
-  with check (
-    organisation_id = (select private.organisation_id())
-    and (site_id is null or exists (select 1 from public.sites s where s.id = site_id and s.organisation_id = kpi_devices.organisation_id))
-  );
+  with check (revoked_at is not null and revoked_by = (select auth.uid()));
+
+-- A revoked device stays revoked: its token is dead, a new device gets a new one.
+create function private.guard_kpi_device() returns trigger
+language plpgsql set search_path = ''
+as $$
+begin
+  if old.revoked_at is not null then
+    raise exception 'device % is revoked', old.id using errcode = 'check_violation';
+  end if;
+  return new;
+end
+$$;
+create trigger guard before update on public.kpi_devices
+  for each row execute function private.guard_kpi_device();
 
 revoke all on function private.kpi_site_ids(), private.kpi_money_site_ids(), private.kpi_statement(text, text), private.kpi_track(), private.kpi_rebuild(uuid[]),
-  private.kpi_states(uuid[], date), private.kpi_teams(uuid[]) from public;
+  private.kpi_states(uuid[], date), private.kpi_teams(uuid[]), private.guard_kpi_device() from public;
 grant execute on function private.kpi_site_ids(), private.kpi_money_site_ids(), private.kpi_states(uuid[], date),
   private.kpi_teams(uuid[])
   to authenticated, service_role;
 grant execute on function private.kpi_rebuild(uuid[]) to service_role;
 
 -- Revoking a device ends its open screens: the realtime server disconnects the device's sockets
--- when it hears this change (sites listed so the change log routes it like any other).
+-- when it hears this change. Routed to no room: staff of the site have no business with it. Not
+-- in the audit trail, whose rows the site's staff read: the row itself keeps who created and
+-- who revoked it, and when.
 create trigger capture_change after insert or update or delete on public.kpi_devices
-  for each row execute function private.capture_change('site_id', '', '');
-create trigger audit after insert or update or delete on public.kpi_devices
-  for each row execute function private.record_audit();
+  for each row execute function private.capture_change('', '', '');

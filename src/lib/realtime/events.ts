@@ -59,6 +59,11 @@ export interface ServerToClientEvents {
 	thread_typing: (typing: ThreadTyping) => void;
 }
 
+/** The `/wall` namespace (KPI wall devices): something their figures count changed at one of their sites. */
+export interface WallServerToClientEvents {
+	kpi_changed: () => void;
+}
+
 export interface ClientToServerEvents {
 	/** Replays the changes after `since` this person may see; `since: null` only asks for a cursor. */
 	catch_up: (request: CatchUpRequest, ack: (response: Response<{ replayed: number }>) => void) => void;

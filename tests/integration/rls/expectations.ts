@@ -92,7 +92,15 @@ export const matrix = {
 	// Written by triggers only; read by CSMs and managers of the site.
 	audit_log:        ['----', '----', 'S---', '----', 'S---', 'S---', '----', '----', 'S---', '----', '----', 'S---'],
 	// Row: a change routed to the site and the vehicle's client. Read-only.
-	change_log:       ['S---', 'S---', 'S---', 'S---', 'S---', 'S---', '----', 'S---', 'S---', 'S---', 'S---', 'S---']
+	change_log:       ['S---', 'S---', 'S---', 'S---', 'S---', 'S---', '----', 'S---', 'S---', 'S---', 'S---', 'S---'],
+	// Row: a KPI wall device of the site. Admins create and revoke them (an update); nobody
+	// deletes one, nobody else reads one (its token hash). Device claims: kpi-devices.test.ts.
+	kpi_devices:      ['----', '----', '----', '----', '----', '----', '----', '----', 'SIU-', '----', '----', 'SIU-'],
+	// Row: the site's daily KPI figures, kept by triggers only (nobody writes them). Read by the
+	// site's managers, and by directors and admins of the organisation; revenue likewise.
+	kpi_vehicle_days: ['----', '----', '----', '----', 'S---', 'S---', '----', '----', 'S---', '----', '----', 'S---'],
+	kpi_task_days:    ['----', '----', '----', '----', 'S---', 'S---', '----', '----', 'S---', '----', '----', 'S---'],
+	kpi_invoice_days: ['----', '----', '----', '----', 'S---', 'S---', '----', '----', 'S---', '----', '----', 'S---']
 } satisfies Record<string, Row>;
 
 export type Table = keyof typeof matrix;

@@ -5,6 +5,9 @@ import { places, type AccountKey, type OrgKey, type Place, type SiteKey } from '
 /**
  * Rows the RLS suites act on, built on top of a world with the owner connection: at every
  * place (expectations.ts) one row of every table, plus twins without dependents to delete.
+ * The KPI daily aggregates are not inserted: the triggers derive them from the place's ready
+ * vehicle, planned task and issued invoice, one row per site and table (hub and beta share a
+ * site, their figures share its rows).
  */
 
 /** The ids of one place's rows; site-level rows of `beta` are those of `hub` (same site). */
@@ -56,9 +59,16 @@ export interface PlaceRows {
 	document: string;
 	/** The site's invoice template (French); its counter row is keyed by the site. */
 	template: string;
+	/** A KPI wall device of the site (not revoked, no money); the site's KPI day rows are keyed by the site. */
+	device: string;
 	/** Twins without dependents, for deletes that foreign keys would otherwise refuse. */
 	spare: { site: string; account: string; vehicle: string; service: string };
 }
+
+/** When the place's vehicle arrived and became ready, and the day its task is planned (KPI days). */
+const KPI_ARRIVED_AT = '2026-02-02T08:00:00+01:00';
+const KPI_READY_AT = '2026-02-03T10:00:00+01:00';
+const KPI_PLANNED_ON = '2026-02-03';
 
 /** A GeoJSON polygon for yard zones and bays. */
 export const square = JSON.stringify({ type: 'Polygon', coordinates: [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]] });
@@ -113,11 +123,12 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 			 values ($1, $2, $2, $3, $2 || ' SAS', '12345678900011', 'FR12123456789', '2 rue du Test', '69000', 'Lyon', 45.7, 4.8) returning id`,
 			[org, `S-${tag()}`, kind]
 		);
-	const vehicle = (org: string, siteId: string, owner: string | null) =>
+	// A ready vehicle counts in the KPI vehicle days of its site (through the triggers).
+	const vehicle = (org: string, siteId: string, owner: string | null, ready = false) =>
 		one(
-			`insert into public.vehicles (organisation_id, site_id, client_account_id, vin, make, model, energy, status)
-			 values ($1, $2, $3, $4, 'Renault', 'Clio', 'petrol', 'on_site') returning id`,
-			[org, siteId, owner, testVin()]
+			`insert into public.vehicles (organisation_id, site_id, client_account_id, vin, make, model, energy, status, arrived_at, ready_at)
+			 values ($1, $2, $3, $4, 'Renault', 'Clio', 'petrol', 'on_site', $5, $6) returning id`,
+			[org, siteId, owner, testVin(), ready ? KPI_ARRIVED_AT : null, ready ? KPI_READY_AT : null]
 		);
 
 	// A client user of the other organisation, so that its account has a member too.
@@ -131,7 +142,7 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 
 	type SiteRows = Pick<
 		PlaceRows,
-		'colleague' | 'colleagueMembership' | 'prospect' | 'newcomer' | 'team' | 'zone' | 'bay' | 'service' | 'price' | 'audit' | 'template'
+		'colleague' | 'colleagueMembership' | 'prospect' | 'newcomer' | 'team' | 'zone' | 'bay' | 'service' | 'price' | 'audit' | 'template' | 'device'
 	> & { spareSite: string; spareAccount: string; spareService: string };
 
 	const siteRows = async (org: string, siteId: string): Promise<SiteRows> => {
@@ -169,6 +180,11 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 			template: await one(`insert into public.document_templates (site_id, kind, locale, texts) values ($1, 'invoice', 'fr', '{"footer": "Fixture"}') returning id`, [
 				siteId
 			]),
+			device: await one(
+				`insert into public.kpi_devices (organisation_id, site_id, name, token_hash, panels)
+				 values ($1, $2, 'Wall', encode(sha256(gen_random_uuid()::text::bytea), 'hex'), '{vehicles_processed,tasks_done}') returning id`,
+				[org, siteId]
+			),
 			spareSite: await site(org, 'hub'),
 			spareAccount: await one(`insert into public.client_accounts (organisation_id, name) values ($1, $2) returning id`, [org, `Spare ${tag()}`]),
 			spareService: await one(
@@ -209,7 +225,7 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 		const colleague = s.colleague;
 		const transferDriver = place === 'hub' ? people.driver.id : null;
 
-		const vehicleId = await vehicle(org, siteId, owner);
+		const vehicleId = await vehicle(org, siteId, owner, true);
 		const order = await one(
 			`insert into public.orders (site_id, client_account_id, reference, deadline) values ($1, $2, $3, '2026-12-31') returning id`,
 			[siteId, account, `ORD-${tag()}`]
@@ -264,9 +280,9 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 			vehicle: vehicleId,
 			order,
 			task: await one(
-				`insert into public.tasks (site_id, client_account_id, order_id, vehicle_id, service_id, estimated_minutes, price_cents)
-				 values ($1, $2, $3, $4, $5, 30, 2500) returning id`,
-				[siteId, account, order, vehicleId, s.service]
+				`insert into public.tasks (site_id, client_account_id, order_id, vehicle_id, service_id, planned_on, estimated_minutes, price_cents)
+				 values ($1, $2, $3, $4, $5, $6, 30, 2500) returning id`,
+				[siteId, account, order, vehicleId, s.service, KPI_PLANNED_ON]
 			),
 			movement,
 			inspection: await one(
@@ -311,6 +327,7 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 				[org, siteId, account, issued, `rls/${tag()}.pdf`]
 			),
 			template: s.template,
+			device: s.device,
 			spare: {
 				site: s.spareSite,
 				account: s.spareAccount,

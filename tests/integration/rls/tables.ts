@@ -425,6 +425,42 @@ export const specs: Record<Table, TableSpec> = {
 				p.site,
 				p.owner
 			)
+	},
+	kpi_devices: {
+		kind: 'site',
+		key: 'id',
+		// What an admin does to a device: revoke it.
+		set: 'revoked_at = now(), revoked_by = auth.uid()',
+		row: (p) => p.device,
+		insert: (p) =>
+			sql(
+				`insert into public.kpi_devices (organisation_id, site_id, name, token_hash, panels, created_by)
+				 values ($1, $2, 'New wall', encode(sha256(gen_random_uuid()::text::bytea), 'hex'), '{headline}', auth.uid())`,
+				p.org,
+				p.site
+			)
+	},
+	// One row per site and table in the fixture (see fixture.ts), so the site identifies it.
+	kpi_vehicle_days: {
+		kind: 'site',
+		key: 'site_id',
+		set: 'processed = processed + 1',
+		row: (p) => p.site,
+		insert: (p) => sql(`insert into public.kpi_vehicle_days (site_id, day, processed) values ($1, '2031-01-01', 1)`, p.site)
+	},
+	kpi_task_days: {
+		kind: 'site',
+		key: 'site_id',
+		set: 'planned = planned + 1',
+		row: (p) => p.site,
+		insert: (p) => sql(`insert into public.kpi_task_days (site_id, day, team_id, planned) values ($1, '2031-01-01', null, 1)`, p.site)
+	},
+	kpi_invoice_days: {
+		kind: 'site',
+		key: 'site_id',
+		set: 'revenue_cents = revenue_cents + 1',
+		row: (p) => p.site,
+		insert: (p) => sql(`insert into public.kpi_invoice_days (site_id, day, revenue_cents) values ($1, '2031-01-01', 100)`, p.site)
 	}
 };
 

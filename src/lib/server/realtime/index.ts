@@ -19,6 +19,7 @@ import { createMessageLimiter, limitMessages } from './limits';
 import { replayOnlyAfterAuth } from './recovery';
 import { describeRooms } from './rooms';
 import { threadHandlers } from './threads';
+import { attachWall } from './wall';
 import type { RealtimeServer } from './types';
 import { pruneChangeLogPeriodically } from './retention';
 import { startInvoicingJobs } from '../invoicing/jobs';
@@ -83,9 +84,11 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		socket.emit('rooms', describeRooms(socket.rooms));
 	});
 
+	const wallChanges = attachWall(io, pool, allowed, log);
 	const fanOut = createFanout(io, pool, epochs, log, (socket) => boards.refreshAccess(socket));
 	await feed.start(async (changes) => {
 		await fanOut(changes);
+		wallChanges(changes);
 		boards.tasksChanged(changes);
 	});
 	const stopSweep = sweepExpiredSessions(io, deps.tokenCheckMs ?? 60_000);
@@ -103,6 +106,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 			await boards.close();
 			await feed.stop();
 			await io.of('/').adapter.close();
+			await io.of('/wall').adapter.close();
 			await releaseAdapter();
 		}
 	};
