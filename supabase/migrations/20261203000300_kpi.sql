@@ -214,6 +214,13 @@ $$;
 
 select private.kpi_rebuild();
 
+-- Drill-downs list the rows behind a figure from the raw tables: the done tasks of a period and
+-- the vehicles that became ready in it, without reading every task or vehicle of the site.
+create index tasks_done_planned_on_idx on public.tasks (site_id, planned_on) where status in ('done', 'validated');
+create index vehicles_site_ready_at_idx on public.vehicles (site_id, ready_at) where ready_at is not null;
+-- The planning board's migration created the same index as the operations one under another name.
+drop index public.tasks_site_planned_on_idx;
+
 -- ─── states at a moment ──────────────────────────────────────────────────────────────────────
 -- open_transfers, overdue_invoices, overdue_tickets are states at the period's end (or now, while
 -- it runs), not sums of days: they are computed from the rows, for the requested sites the caller

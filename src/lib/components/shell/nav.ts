@@ -3,6 +3,7 @@ import CalendarCheck from 'lucide-svelte/icons/calendar-check';
 import CalendarRange from 'lucide-svelte/icons/calendar-range';
 import ClipboardCheck from 'lucide-svelte/icons/clipboard-check';
 import ClipboardList from 'lucide-svelte/icons/clipboard-list';
+import Gauge from 'lucide-svelte/icons/gauge';
 import MessagesSquare from 'lucide-svelte/icons/messages-square';
 import Receipt from 'lucide-svelte/icons/receipt';
 import Tag from 'lucide-svelte/icons/tag';
@@ -28,6 +29,7 @@ const routes: Partial<Record<Section, Omit<NavItem, 'section'>>> = {
 	prices: { href: '/prices', icon: Tag },
 	transfers: { href: '/transfers', icon: Truck },
 	tickets: { href: '/inbox', icon: MessagesSquare },
+	kpi: { href: '/kpi', icon: Gauge },
 	portal: { href: '/portal', icon: ClipboardList }
 };
 

@@ -36,8 +36,8 @@ export interface UnavailableKpi extends KpiBase {
 export type KpiDefinition = AvailableKpi | UnavailableKpi;
 
 const needsDealerSales = {
-	fr: 'Dépend des ventes des concessions (ticket 9), pas encore enregistrées.',
-	en: 'Depends on dealer sales (issue 9), not recorded yet.'
+	fr: 'Dépend des ventes des concessions, que Relais n’enregistre pas encore.',
+	en: 'Depends on dealer sales, which Relais does not record yet.'
 };
 
 export const kpiDefinitions = [

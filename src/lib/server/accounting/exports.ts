@@ -21,7 +21,7 @@ const KIND_LABELS: Record<Locale, Record<AccountingInvoice['kind'], string>> = {
  * Text Excel would run as a formula gets a leading quote; a plain negative amount such as
  * `-12,50` does not, so it stays a number.
  */
-const FORMULA = /^[=+@\t\r]|^-(?!\d+(?:[.,]\d+)?$)/;
+export const FORMULA = /^[=+@\t\r]|^-(?!\d+(?:[.,]\d+)?$)/;
 
 /**
  * One row per invoice line, for Excel: `;` and decimal comma in French, `,` and dot in English,
