@@ -51,7 +51,7 @@ export async function main(args: string[]): Promise<void> {
 		if (build.status !== 0) throw new Error('npm run build failed');
 	}
 	const server = spawn('node', ['server.js'], {
-		env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, PORT: values.port, ORIGIN: origin, HOST: '127.0.0.1' },
+		env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, PORT: values.port, ORIGIN: origin, HOST: '127.0.0.1', JWT_SECRET: randomBytes(32).toString('hex') },
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
 	const db = new pg.Client({ connectionString: url });

@@ -121,3 +121,18 @@ test('an operator is refused the dashboard and its exports', async ({ browser })
 	expect((await page.request.get('/kpi/vehicles_processed')).status()).toBe(403);
 	await page.context().close();
 });
+
+test('a client has no KPI route: the dashboard, its exports and the wall give nothing', async ({ browser }) => {
+	const page = await openAs(browser, 'client@relais.demo', '/portal');
+	await page.goto('/kpi');
+	await expect(page).toHaveURL(/\/portal$/);
+	expect((await page.request.get('/kpi/export.csv?panel=headline')).status()).toBe(403);
+	const drillDown = await page.request.get('/kpi/vehicles_processed', { maxRedirects: 0 });
+	expect(drillDown.status()).toBe(303);
+	expect(drillDown.headers().location).toBe('/portal');
+	// The wall answers to a device token only; a person's session opens nothing there.
+	await page.goto('/wall');
+	await expect(page.locator('[data-wall]')).toHaveAttribute('data-wall-state', 'not_connected');
+	await expect(page.locator('[data-kpi-panel]')).toHaveCount(0);
+	await page.context().close();
+});
