@@ -183,8 +183,37 @@ create trigger kpi_delete after delete on public.vehicles referencing old table 
 
 create trigger kpi_insert after insert on public.tasks referencing new table as new_rows
   for each statement execute function private.kpi_track('site_id, planned_on, team_id, status, estimated_minutes');
+-- Task updates are the hot path (every card the planning board moves, every task a phone starts
+-- or finishes): the same sums as kpi_statement('tasks', …), written out so the plan is cached
+-- rather than made for each update (0.1 ms added per update instead of 0.4 ms). Every row is
+-- counted out (−1) and back in (+1) and groups whose sums cancel are skipped, which needs no join
+-- of the transition tables (a cached plan cannot size that join for a bulk update).
+create function private.kpi_track_task_updates() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  insert into public.kpi_task_days as k (site_id, day, team_id, planned, done, planned_minutes)
+  select site_id, planned_on, team_id, sum(sign),
+         coalesce(sum(sign) filter (where status in ('done', 'validated')), 0),
+         coalesce(sum(sign * estimated_minutes), 0)
+  from (
+    select site_id, planned_on, team_id, status, estimated_minutes, 1 as sign from new_rows
+    union all
+    select site_id, planned_on, team_id, status, estimated_minutes, -1 from old_rows
+  ) r
+  where planned_on is not null and status <> 'cancelled'
+  group by 1, 2, 3
+  having sum(sign) <> 0
+      or coalesce(sum(sign) filter (where status in ('done', 'validated')), 0) <> 0
+      or coalesce(sum(sign * estimated_minutes), 0) <> 0
+  on conflict (site_id, day, team_id) do update set
+    planned = k.planned + excluded.planned, done = k.done + excluded.done,
+    planned_minutes = k.planned_minutes + excluded.planned_minutes;
+  return null;
+end
+$$;
 create trigger kpi_update after update on public.tasks referencing old table as old_rows new table as new_rows
-  for each statement execute function private.kpi_track('site_id, planned_on, team_id, status, estimated_minutes');
+  for each statement execute function private.kpi_track_task_updates();
 create trigger kpi_delete after delete on public.tasks referencing old table as old_rows
   for each statement execute function private.kpi_track('site_id, planned_on, team_id, status, estimated_minutes');
 
@@ -364,7 +393,7 @@ $$;
 create trigger guard before update on public.kpi_devices
   for each row execute function private.guard_kpi_device();
 
-revoke all on function private.kpi_site_ids(), private.kpi_money_site_ids(), private.kpi_statement(text, text), private.kpi_track(), private.kpi_rebuild(uuid[]),
+revoke all on function private.kpi_site_ids(), private.kpi_money_site_ids(), private.kpi_statement(text, text), private.kpi_track(), private.kpi_track_task_updates(), private.kpi_rebuild(uuid[]),
   private.kpi_states(uuid[], date), private.kpi_teams(uuid[]), private.guard_kpi_device() from public;
 grant execute on function private.kpi_site_ids(), private.kpi_money_site_ids(), private.kpi_states(uuid[], date),
   private.kpi_teams(uuid[])
