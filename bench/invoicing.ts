@@ -26,13 +26,13 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { monthOf } from '../src/lib/domain/planning/calendar';
 import { asService, closePools, getPool, withUser } from '../src/lib/server/db/pool';
-import { migrate } from '../src/lib/server/db/migrate';
 import { renderDocument } from '../src/lib/server/documents/render';
 import { invoiceDocument } from '../src/lib/server/invoicing/document';
 import { issueInvoice } from '../src/lib/server/invoicing/issue';
 import { runBilling, type BillingPeriod } from '../src/lib/server/invoicing/run';
 import { diskStorage, type Storage } from '../src/lib/server/storage';
 import { createWorld } from '../tests/integration/world';
+import { privateDatabase } from './private-database';
 
 const MB = 1024 * 1024;
 const SAMPLE_MS = 20;
@@ -186,24 +186,6 @@ async function billing(sql: pg.PoolClient, period: BillingPeriod, siteIds: strin
 }
 
 // ─── database ────────────────────────────────────────────────────────────────────────────────
-
-/** A freshly migrated database of its own, as tests/integration/private-database.ts makes one. */
-async function privateDatabase(server: string, name: string) {
-	const admin = async (sql: string) => {
-		const c = new pg.Client({ connectionString: server });
-		await c.connect();
-		try {
-			await c.query(sql);
-		} finally {
-			await c.end();
-		}
-	};
-	await admin(`drop database if exists ${name} with (force)`);
-	await admin(`create database ${name}`);
-	const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
-	await migrate(url, { bootstrap: true });
-	return { name, url, drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
 
 /**
  * The world of the integration tests (its CSM becomes CSM of both its hubs), then, as the

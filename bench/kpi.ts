@@ -35,10 +35,10 @@ import pg from 'pg';
 import { periodFor, type Period } from '../src/lib/domain/kpi/definitions';
 import { addDays } from '../src/lib/domain/planning/calendar';
 import { closePools, getPool, withUser, type JwtClaims, type Sql } from '../src/lib/server/db/pool';
-import { migrate } from '../src/lib/server/db/migrate';
 import { kpiDrillDown, kpiSnapshot, type DrillDownKpi } from '../src/lib/server/kpi/queries';
 import { kpiTrend } from '../src/lib/server/kpi/trends';
 import { summarise } from './stats';
+import { privateDatabase } from './private-database';
 
 const TARGET_MS = 100;
 const SITES = 20;
@@ -340,24 +340,6 @@ export async function main(args: string[]): Promise<void> {
 }
 
 // ─── database ────────────────────────────────────────────────────────────────────────────────
-
-/** A freshly migrated database of its own, as tests/integration/private-database.ts makes one. */
-async function privateDatabase(server: string, name: string) {
-	const admin = async (sql: string) => {
-		const c = new pg.Client({ connectionString: server });
-		await c.connect();
-		try {
-			await c.query(sql);
-		} finally {
-			await c.end();
-		}
-	};
-	await admin(`drop database if exists ${name} with (force)`);
-	await admin(`create database ${name}`);
-	const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
-	await migrate(url, { bootstrap: true });
-	return { name, url, drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
 
 async function withConnection<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
 	const c = new pg.Client({ connectionString: url });

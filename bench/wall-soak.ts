@@ -15,7 +15,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import pg from 'pg';
-import { migrate, seed } from '../src/lib/server/db/migrate';
+import { seed } from '../src/lib/server/db/migrate';
+import { privateDatabase } from './private-database';
 
 const MB = 1024 * 1024;
 const SAMPLE_EVERY_MS = 30_000;
@@ -35,15 +36,10 @@ export async function main(args: string[]): Promise<void> {
 	const eventsPerSecond = Number(values['events-per-second']);
 	const origin = `http://127.0.0.1:${values.port}`;
 
-	const name = `relais_bench_soak_${process.pid}`;
-	const admin = new pg.Client({ connectionString: values.server });
-	await admin.connect();
-	await admin.query(`drop database if exists ${name} with (force)`);
-	await admin.query(`create database ${name}`);
-	const url = Object.assign(new URL(values.server), { pathname: `/${name}` }).toString();
-	await migrate(url, { bootstrap: true });
+	const database = await privateDatabase(values.server, `relais_bench_soak_${process.pid}`);
+	const { url } = database;
 	await seed(url);
-	console.log(`database ${name} migrated and seeded with the demo data`);
+	console.log(`database ${database.name} migrated and seeded with the demo data`);
 
 	if (!values['no-build'] || !existsSync('build/handler.js')) {
 		console.log('building the production server…');
@@ -139,8 +135,7 @@ export async function main(args: string[]): Promise<void> {
 		server.kill('SIGTERM');
 		await db.end().catch(() => {});
 		await new Promise((r) => setTimeout(r, 1000));
-		await admin.query(`drop database if exists ${name} with (force)`);
-		await admin.end();
+		await database.drop();
 	}
 }
 

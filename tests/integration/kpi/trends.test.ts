@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { withUser, type JwtClaims, type Sql } from '../../../src/lib/server/db/pool';
 import { kpiTrend, type TrendPoint } from '../../../src/lib/server/kpi/trends';
-import { createWorld, testVin, type Persona, type World } from '../world';
+import { createWorld, type Persona, type World } from '../world';
+import { kpiRows } from './fixtures';
 
 /**
  * Three ISO weeks of November 2026 (Europe/Paris, UTC+1): 2–8, 9–15 and 16–22, asked for with
@@ -13,64 +14,7 @@ let world: World;
 const range = { weeks: 3, end: '2026-11-18' };
 const as = <T>(who: Persona, fn: (sql: Sql) => Promise<T>) => withUser(world.pool, world.people[who].claims, fn);
 const q = (text: string, values: unknown[] = []) => world.pool.query(text, values);
-
-async function vehicle(site: string, arrivedAt: string | null, readyAt: string | null): Promise<string> {
-	const { rows } = await q(
-		`insert into public.vehicles (organisation_id, site_id, client_account_id, vin, make, model, energy, status, arrived_at, ready_at)
-		 values ($1, $2, $3, $4, 'Renault', 'Clio', 'petrol', 'ready', $5, $6) returning id`,
-		[world.orgId, site, world.clients.acme, testVin(), arrivedAt, readyAt]
-	);
-	return rows[0].id;
-}
-
-let batch = 0;
-async function tasksAt(site: string, list: Array<[plannedOn: string, status: string]>): Promise<void> {
-	batch += 1;
-	const vehicleId = await vehicle(site, null, null);
-	const code = `WASH${batch}`;
-	const service = await q(
-		`insert into public.services (site_id, code, name_fr, name_en, zone_kind, default_minutes, vat_rate_bp)
-		 values ($1, $2, 'Lavage', 'Wash', 'wash', 30, 2000) returning id`,
-		[site, code]
-	);
-	const order = await q(`insert into public.orders (site_id, client_account_id, reference, deadline) values ($1, $2, $3, '2026-11-30') returning id`, [
-		site,
-		world.clients.acme,
-		`CMD-${code}`
-	]);
-	for (const [plannedOn, status] of list) {
-		await q(
-			`insert into public.tasks (site_id, client_account_id, order_id, vehicle_id, service_id, planned_on, estimated_minutes, price_cents, status)
-			 values ($1, $2, $3, $4, $5, $6, 30, 1000, $7)`,
-			[site, world.clients.acme, order.rows[0].id, vehicleId, service.rows[0].id, plannedOn, status]
-		);
-	}
-}
-
-/** Invoices straight into their final state: the guard triggers are off for this one transaction, then the aggregates are rebuilt. */
-async function invoices(
-	site: string,
-	list: Array<{ number: string; kind?: 'invoice' | 'credit_note'; credits?: string; status: string; issuedOn: string | null; net: number }>
-): Promise<void> {
-	const client = await world.pool.connect();
-	const ids: Record<string, string> = {};
-	try {
-		await client.query('begin');
-		await client.query('set local session_replication_role = replica');
-		for (const i of list) {
-			const { rows } = await client.query(
-				`insert into public.invoices (organisation_id, site_id, client_account_id, kind, credits_invoice_id, status, number, issued_on, due_on, net_cents, vat_cents, gross_cents)
-				 values ($1, $2, $3, $4, $5, $6, $7, $8, $8::date + 30, $9::bigint, $9::bigint / 5, $9::bigint * 6 / 5) returning id`,
-				[world.orgId, site, world.clients.acme, i.kind ?? 'invoice', i.credits ? ids[i.credits] : null, i.status, i.status === 'draft' ? null : i.number, i.issuedOn, i.net]
-			);
-			ids[i.number] = rows[0].id;
-		}
-		await client.query('select private.kpi_rebuild($1)', [[site]]);
-		await client.query('commit');
-	} finally {
-		client.release();
-	}
-}
+const { vehicle, tasksAt, invoices } = kpiRows(() => world);
 
 /** A wall device of the organisation, and the claims its queries run with. */
 async function device(showsMoney: boolean): Promise<JwtClaims> {
@@ -94,16 +38,16 @@ beforeAll(async () => {
 	await vehicle(hub, '2026-11-01 08:00+01', '2026-11-01 23:30+01'); // Sunday 1: before
 	await vehicle(hub2, '2026-11-09 00:00+01', '2026-11-12 12:00+01'); // week 2, 84 h
 
-	await tasksAt(hub, [
-		['2026-11-01', 'done'], // before
-		['2026-11-02', 'done'],
-		['2026-11-06', 'planned'],
-		['2026-11-08', 'validated'], // Sunday: still week 1
-		['2026-11-16', 'cancelled'],
-		['2026-11-22', 'todo'],
-		['2026-11-23', 'done'] // after
+	await tasksAt(hub, null, [
+		['2026-11-01', 30, 'done'], // before
+		['2026-11-02', 30, 'done'],
+		['2026-11-06', 30, 'planned'],
+		['2026-11-08', 30, 'validated'], // Sunday: still week 1
+		['2026-11-16', 30, 'cancelled'],
+		['2026-11-22', 30, 'todo'],
+		['2026-11-23', 30, 'done'] // after
 	]);
-	await tasksAt(hub2, [['2026-11-10', 'done']]);
+	await tasksAt(hub2, null, [['2026-11-10', 30, 'done']]);
 
 	await invoices(hub, [
 		{ number: 'F-T-1', status: 'issued', issuedOn: '2026-11-05', net: 100_000 },
