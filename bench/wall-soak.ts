@@ -8,12 +8,14 @@
  * a second the whole time. Every 30 s the page's JS heap is measured after a forced garbage
  * collection, with its DOM node and event listener counts. Prints the growth from the first
  * minute (warm) to the end, and how many of the changes the wall reloaded its figures for.
+ * Before that, the latency of 20 changes: a task finished → the wall's counter moved.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
+import { performance } from 'node:perf_hooks';
+import { chromium, type Browser } from '@playwright/test';
 import pg from 'pg';
 import { seed } from '../src/lib/server/db/migrate';
 import { privateDatabase } from './private-database';
@@ -76,6 +78,9 @@ export async function main(args: string[]): Promise<void> {
 			executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined),
 			args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--js-flags=--expose-gc']
 		});
+		const latency = await measureLatency(browser, db, origin, hub, tasks.map((t) => t.id));
+		console.log(`task done → wall counter moved: p50 ${latency.p50} ms, p95 ${latency.p95} ms, max ${latency.max} ms over ${latency.n} changes`);
+
 		const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
 		await page.goto(`${origin}/wall?token=${token}`);
 		await page.locator('[data-wall][data-live="true"]').waitFor({ timeout: 30_000 });
@@ -116,6 +121,7 @@ export async function main(args: string[]): Promise<void> {
 		const warm = samples.find((s) => s.atS >= 60) ?? samples[0];
 		const last = samples[samples.length - 1];
 		const result = {
+			latencyMs: latency,
 			minutes,
 			events,
 			reloads,
@@ -140,6 +146,43 @@ export async function main(args: string[]): Promise<void> {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * How long a change takes to show: a wall showing the key figures only, and tasks of its site
+ * finished one at a time; from the commit of each to the moment the "tasks done" tile shows the
+ * new count (change feed → `/wall` socket → coalescing → reload → render).
+ */
+async function measureLatency(browser: Browser, db: pg.Client, origin: string, hub: { id: string; organisation_id: string }, taskIds: string[]) {
+	const token = randomBytes(32).toString('base64url');
+	await db.query(
+		`insert into public.kpi_devices (organisation_id, site_id, name, token_hash, panels) values ($1, $2, 'Latency', $3, '{headline}')`,
+		[hub.organisation_id, hub.id, createHash('sha256').update(token).digest('hex')]
+	);
+	const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+	await page.goto(`${origin}/wall?token=${token}`);
+	await page.locator('[data-wall][data-live="true"]').waitFor({ timeout: 30_000 });
+	const tile = page.locator('[data-kpi-tile="tasks_done"]');
+	const times: number[] = [];
+	for (const id of taskIds.slice(0, 20)) {
+		const before = Number(await tile.getAttribute('data-current'));
+		const started = performance.now();
+		await db.query(`update public.tasks set status = 'done' where id = $1`, [id]);
+		await page.waitForFunction((expected) => document.querySelector('[data-kpi-tile="tasks_done"]')?.getAttribute('data-current') === expected, String(before + 1), {
+			polling: 'raf',
+			timeout: 10_000
+		});
+		times.push(performance.now() - started);
+		await db.query(`update public.tasks set status = 'planned' where id = $1`, [id]);
+		await page.waitForFunction((expected) => document.querySelector('[data-kpi-tile="tasks_done"]')?.getAttribute('data-current') === expected, String(before), {
+			polling: 'raf',
+			timeout: 10_000
+		});
+	}
+	await page.close();
+	times.sort((a, b) => a - b);
+	const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))]);
+	return { n: times.length, p50: at(0.5), p95: at(0.95), max: Math.round(times[times.length - 1]) };
+}
 
 async function waitForHealth(origin: string): Promise<void> {
 	const deadline = Date.now() + 60_000;

@@ -1,11 +1,10 @@
 import { redirect } from '@sveltejs/kit';
-import { periodFor, previousPeriod } from '$lib/domain/kpi/definitions';
+import { periodFor } from '$lib/domain/kpi/definitions';
 import { kpiPanels, type KpiPanelId } from '$lib/domain/kpi/panels';
 import { appPool } from '$lib/server/db';
 import { withUser } from '$lib/server/db/pool';
 import { authenticateDevice, deviceClaims, WALL_COOKIE } from '$lib/server/kpi/devices';
-import { kpiSnapshot } from '$lib/server/kpi/queries';
-import { kpiTrend } from '$lib/server/kpi/trends';
+import { kpiFigures } from '$lib/server/kpi/figures';
 import type { PageServerLoad } from './$types';
 
 // The browser keeps at most 400 days of cookie life; the token itself does not expire.
@@ -42,9 +41,7 @@ export const load: PageServerLoad = async ({ url, cookies, depends }) => {
 		return {
 			state: 'live' as const,
 			device: { name: device.name, rotateSeconds: device.rotateSeconds, panels },
-			snapshot: await kpiSnapshot(sql, period, device.siteId),
-			previous: await kpiSnapshot(sql, previousPeriod(period), device.siteId),
-			trend: panels.includes('trends') ? await kpiTrend(sql, { weeks: 12, end: today }, device.siteId) : null
+			...(await kpiFigures(sql, { period, today }, device.siteId))
 		};
 	});
 };

@@ -1,4 +1,5 @@
-import { kpiFigures, kpiPeriod, kpiRequest } from './kpis.server';
+import { kpiFigures } from '$lib/server/kpi/figures';
+import { kpiPeriod, kpiRequest } from './kpis.server';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, depends }) => {

@@ -1,20 +1,16 @@
 import { error } from '@sveltejs/kit';
-import { previousPeriod, type Period } from '$lib/domain/kpi/definitions';
+import type { Period } from '$lib/domain/kpi/definitions';
 import type { IsoDate } from '$lib/domain/planning/task';
 import { holdsRoleAt, type AppRole } from '$lib/domain/roles';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { SessionUser } from '$lib/server/auth/session-user';
 import type { Sql } from '$lib/server/db/pool';
-import { kpiSnapshot, type KpiSnapshot } from '$lib/server/kpi/queries';
-import { kpiTrend, type KpiTrend } from '$lib/server/kpi/trends';
 import { siteToday } from '$lib/server/prices/price-list';
 import { parseKpiQuery, resolvePeriod, type KpiQuery } from './query';
 
 /** Who reads KPIs: the roles `private.kpi_site_ids()` lets through, which the database enforces anyway. */
 const KPI_ROLES: readonly AppRole[] = ['site_manager', 'director', 'admin'];
-
-export const TREND_WEEKS = 12;
 
 /**
  * The sites whose KPIs the person reads and the query of the URL, or the error page: 403 for
@@ -33,24 +29,4 @@ export function kpiRequest(user: SessionUser, url: URL): { sites: SessionUser['s
 export async function kpiPeriod(sql: Sql, query: KpiQuery, sites: SessionUser['sites']): Promise<{ period: Period; today: IsoDate }> {
 	const today = (await siteToday(sql, query.site ?? sites[0].id)) ?? new Date().toISOString().slice(0, 10);
 	return { period: resolvePeriod(query, today), today };
-}
-
-export interface KpiFigures {
-	period: Period;
-	snapshot: KpiSnapshot;
-	previous: KpiSnapshot;
-	trend: KpiTrend;
-}
-
-/**
- * Everything the panels draw, read as the person under row-level security. The trend stops at
- * today: the weeks left in this month have no figures yet, not zero ones.
- */
-export async function kpiFigures(sql: Sql, { period, today }: { period: Period; today: IsoDate }, siteId: string | null): Promise<KpiFigures> {
-	return {
-		period,
-		snapshot: await kpiSnapshot(sql, period, siteId),
-		previous: await kpiSnapshot(sql, previousPeriod(period), siteId),
-		trend: await kpiTrend(sql, { weeks: TREND_WEEKS, end: period.end < today ? period.end : today }, siteId)
-	};
 }

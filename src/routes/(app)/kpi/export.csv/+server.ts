@@ -4,7 +4,8 @@ import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { fileResponse } from '$lib/server/file-response';
 import { panelCsv } from '../csv';
-import { kpiFigures, kpiPeriod, kpiRequest } from '../kpis.server';
+import { kpiFigures } from '$lib/server/kpi/figures';
+import { kpiPeriod, kpiRequest } from '../kpis.server';
 import type { RequestHandler } from './$types';
 
 /** One panel's figures for the dashboard's query (`?panel=…&period=…&site=…`), as CSV, read as the person. */
