@@ -676,4 +676,31 @@ from (values
 ) as a (id, address)
 where c.id = a.id and c.billing_address is null;
 
+-- ─── drivers and their compliance documents ─────────────────────────────────────────────────
+-- chauffeur@relais.demo (Hugo Girard) is compliant, his insurance due for renewal within 30
+-- days (the daily job raises its alert); a partner's driver has no ID card on file and an
+-- expired professional card. Dates are relative to the day the seed first runs.
+insert into public.drivers (id, organisation_id, profile_id, kind, full_name, partner_company, phone)
+values
+  (md5('relais-demo/driver/1')::uuid, 'd0000000-0000-4000-a000-000000000001', 'd0000000-0000-4000-a003-000000000008',
+   'internal', 'Hugo Girard', null, '+33 6 12 40 18 08'),
+  (md5('relais-demo/driver/2')::uuid, 'd0000000-0000-4000-a000-000000000001', null,
+   'partner', 'Julien Moreau', 'Convoi Express Rhône', '+33 6 11 22 33 44')
+on conflict do nothing;
+
+insert into public.driver_documents (id, organisation_id, driver_id, kind, number, expires_on, storage_key, file_name)
+select md5('relais-demo/driver-document/' || d.driver || '/' || d.kind)::uuid, 'd0000000-0000-4000-a000-000000000001',
+       md5('relais-demo/driver/' || d.driver)::uuid, d.kind, d.number, current_date + d.days,
+       'demo/drivers/' || d.driver || '/' || d.kind || '.pdf', d.kind || '.pdf'
+from (values
+  (1, 'licence', '12AB34567', 2900),
+  (1, 'id_card', 'X4RT92K81', 3400),
+  (1, 'insurance', 'AXA-PRO-88231', 24),
+  (1, 'professional_card', 'FCO-69-2291', 700),
+  (2, 'licence', '09CD76543', 1800),
+  (2, 'insurance', 'ALZ-44190', 200),
+  (2, 'professional_card', 'FCO-38-1170', -12)
+) as d (driver, kind, number, days)
+on conflict do nothing;
+
 commit;

@@ -57,8 +57,13 @@ export const matrix = {
 	// Row: a delivery from the site to the client (at hub, assigned to the driver). The sending
 	// site requests; managers and the director move it on; the driver moves on their own.
 	transfers:        ['S---', 'S---', 'SI--', 'SI--', 'SIU-', 'SIU-', 'S-U-', 'S---', 'SIUD', 'S---', 'S---', 'SIUD'],
-	// Steps of a transfer: append-only; whoever sees the transfer sees its steps.
-	transfer_events:  ['S---', 'S---', 'SI--', 'SI--', 'SI--', 'SI--', 'SI--', 'S---', 'SI--', 'S---', 'S---', 'SI--'],
+	// Steps of a transfer: written by the transfer's trigger only, never by hand (migration
+	// 20261203000400); whoever sees the transfer sees its steps.
+	transfer_events:  ['S---', 'S---', 'S---', 'S---', 'S---', 'S---', 'S---', 'S---', 'S---', 'S---', 'S---', 'S---'],
+	// Row: the organisation's driver record (the driver persona's own) and one of its documents.
+	// Managers of the organisation keep them (admins alone delete a driver); a driver reads their own.
+	drivers:          ['----', '----', '----', '----', 'SIU-', 'SIU-', 'S---', '----', 'SIUD', '----', '----', 'SIUD'],
+	driver_documents: ['----', '----', '----', '----', 'SIUD', 'SIUD', 'S---', '----', 'SIUD', '----', '----', 'SIUD'],
 	ticket_threads:   ['SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-', '----', 'SI--', 'SIUD', 'SIU-', 'SI--', 'SIUD'],
 	// Row: a public message. Append-only; internal notes are covered in scenarios.test.ts.
 	ticket_messages:  ['SI--', 'SI--', 'SI--', 'SI--', 'SI--', 'SI--', '----', 'SI--', 'SI--', 'SI--', 'SI--', 'SI--'],

@@ -59,6 +59,9 @@ export interface PlaceRows {
 	document: string;
 	/** The site's invoice template (French); its counter row is keyed by the site. */
 	template: string;
+	/** The organisation's driver record (at `org`: the driver persona's, compliant) and its licence. */
+	driverRecord: string;
+	driverDocument: string;
 	/** A KPI wall device of the site (not revoked, no money); the site's KPI day rows are keyed by the site. */
 	device: string;
 	/** Twins without dependents, for deletes that foreign keys would otherwise refuse. */
@@ -215,6 +218,26 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 			[invoiceId]
 		);
 
+	// A driver record per organisation: the driver persona's (with every mandatory document, so
+	// that they may be assigned) and a partner's at the other organisation.
+	const driverRows = {} as Record<OrgKey, { driverRecord: string; driverDocument: string }>;
+	for (const [key, org] of Object.entries(orgIds) as [OrgKey, string][]) {
+		const profile = key === 'org' ? people.driver.id : null;
+		const driverRecord = await one(
+			`insert into public.drivers (organisation_id, profile_id, kind, full_name, partner_company) values ($1, $2, $3, 'Driver', $4) returning id`,
+			[org, profile, profile ? 'internal' : 'partner', profile ? null : 'Convoi']
+		);
+		const document = (kind: string) =>
+			one(`insert into public.driver_documents (organisation_id, driver_id, kind, expires_on) values ($1, $2, $3, '2040-01-01') returning id`, [
+				org,
+				driverRecord,
+				kind
+			]);
+		driverRows[key] = { driverRecord, driverDocument: await document('licence') };
+		await document('id_card');
+		await document('insurance');
+	}
+
 	const at = {} as Record<Place, PlaceRows>;
 	for (const [place, shape] of Object.entries(places) as [Place, (typeof places)[Place]][]) {
 		const org = orgIds[shape.org];
@@ -327,6 +350,7 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 				[org, siteId, account, issued, `rls/${tag()}.pdf`]
 			),
 			template: s.template,
+			...driverRows[shape.org],
 			device: s.device,
 			spare: {
 				site: s.spareSite,

@@ -246,7 +246,7 @@ describe('rows point only at what their author may reach', () => {
 		await mayNot('driver', change(`vehicle_id = '${fx.at.beta.spare.vehicle}'`));
 	});
 
-	it("only a transfer's own driver records its steps as driver", async () => {
+	it("nobody records a transfer's step by hand, not even its own driver: its trigger does", async () => {
 		const { transfer, site, owner } = fx.at.hub;
 		const step = (driver: string) =>
 			sql(
@@ -259,7 +259,7 @@ describe('rows point only at what their author may reach', () => {
 		const { client, admin_other_org, driver } = fx.world.people;
 		await mayNot('client', step(client.id));
 		await mayNot('admin_other_org', step(admin_other_org.id));
-		await may('driver', step(driver.id));
+		await mayNot('driver', step(driver.id));
 	});
 });
 

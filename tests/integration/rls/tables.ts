@@ -440,6 +440,27 @@ export const specs: Record<Table, TableSpec> = {
 				p.site
 			)
 	},
+	// Row: the organisation's driver record (at `org`, the driver persona's own).
+	drivers: {
+		kind: 'organisation',
+		key: 'id',
+		set: `phone = '+33600000001'`,
+		row: (p) => p.driverRecord,
+		insert: (p) =>
+			sql(`insert into public.drivers (organisation_id, kind, full_name, partner_company) values ($1, 'partner', 'New partner', 'Convoi')`, p.org)
+	},
+	driver_documents: {
+		kind: 'organisation',
+		key: 'id',
+		set: `number = 'B-123456'`,
+		row: (p) => p.driverDocument,
+		insert: (p) =>
+			sql(
+				`insert into public.driver_documents (organisation_id, driver_id, kind, expires_on) values ($1, $2, 'professional_card', '2031-01-01')`,
+				p.org,
+				p.driverRecord
+			)
+	},
 	// One row per site and table in the fixture (see fixture.ts), so the site identifies it.
 	kpi_vehicle_days: {
 		kind: 'site',

@@ -23,6 +23,7 @@ import { attachWall } from './wall';
 import type { RealtimeServer } from './types';
 import { pruneChangeLogPeriodically } from './retention';
 import { startInvoicingJobs } from '../invoicing/jobs';
+import { startDriverAlerts } from '../transfers/alerts';
 import { startNotifications } from '../notify/start';
 
 export type { AdapterChoice } from './adapter';
@@ -129,12 +130,14 @@ export async function startRealtime(httpServer: HttpServer): Promise<Realtime> {
 	const stopPruning = pruneChangeLogPeriodically(pool, config.CHANGE_LOG_RETENTION_HOURS, console.log);
 	const notifications = await startNotifications(pool);
 	const invoicing = startInvoicingJobs(pool);
+	const driverAlerts = startDriverAlerts(pool);
 	console.log(`[realtime] socket.io ready (adapter: ${config.REALTIME_ADAPTER})`);
 	return {
 		...realtime,
 		close: async () => {
 			stopPruning();
 			invoicing.close();
+			driverAlerts.close();
 			// Sends under way finish (and are recorded) before the pool goes.
 			await notifications.close();
 			return realtime.close();
