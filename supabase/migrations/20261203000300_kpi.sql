@@ -401,8 +401,10 @@ grant execute on function private.kpi_site_ids(), private.kpi_money_site_ids(), 
 grant execute on function private.kpi_rebuild(uuid[]) to service_role;
 
 -- Revoking a device ends its open screens: the realtime server disconnects the device's sockets
--- when it hears this change. Routed to no room: staff of the site have no business with it. Not
--- in the audit trail, whose rows the site's staff read: the row itself keeps who created and
+-- when it hears this change. Only the revocation is captured (not `last_seen_at`, which every
+-- visit of the wall moves), and routed to no room: staff of the site have no business with it.
+-- Not in the audit trail, whose rows the site's staff read: the row itself keeps who created and
 -- who revoked it, and when.
-create trigger capture_change after insert or update or delete on public.kpi_devices
-  for each row execute function private.capture_change('', '', '');
+create trigger capture_change after update of revoked_at on public.kpi_devices
+  for each row when (old.revoked_at is null and new.revoked_at is not null)
+  execute function private.capture_change('', '', '');

@@ -157,8 +157,15 @@ describe('the /wall namespace', () => {
 		await task(world.sites.hub2);
 		await waitFor('the hub2 change on the hub2 screen', () => otherHeard > 0);
 		expect(heard).toBe(0);
+		// Every visit of the wall notes when the device was last seen: that is no reason to drop it.
+		let dropped = false;
+		socket.on('disconnect', () => (dropped = true));
+		await q(`update public.kpi_devices set last_seen_at = now() - interval '2 minutes' where id = $1`, [screen.id]);
+		expect(await authenticateDevice(world.pool, screen.token)).not.toBeNull();
 		await q(`update public.tasks set status = 'done' where id = (select id from public.tasks where site_id = $1 and status = 'planned' limit 1)`, [world.sites.hub]);
 		await waitFor('the hub task done', () => heard > 0);
+		expect(dropped).toBe(false);
+		socket.off('disconnect');
 		otherSocket.close();
 
 		const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));

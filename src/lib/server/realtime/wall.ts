@@ -12,8 +12,8 @@ import type { RealtimeServer } from './types';
  * The `/wall` namespace, for KPI wall devices only: a device token (cookie or `auth.token`),
  * never a person's session, and no message a device may send. A device hears `kpi_changed` when
  * a table its figures are computed from changes at one of its sites, and nothing else: no row
- * ids, no tables. Revoking a device (or any change to it) drops its sockets on every node; the
- * wall then asks the server whether it may go on.
+ * ids, no tables. Revoking a device drops its sockets on every node; the wall then asks the
+ * server whether it may go on.
  */
 
 // Tables the KPI figures read (queries.ts and private.kpi_states).
