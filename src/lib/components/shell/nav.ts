@@ -1,6 +1,7 @@
 import type { Section } from '$lib/domain/roles';
 import CalendarCheck from 'lucide-svelte/icons/calendar-check';
 import CalendarRange from 'lucide-svelte/icons/calendar-range';
+import CarFront from 'lucide-svelte/icons/car-front';
 import ClipboardCheck from 'lucide-svelte/icons/clipboard-check';
 import ClipboardList from 'lucide-svelte/icons/clipboard-list';
 import Gauge from 'lucide-svelte/icons/gauge';
@@ -27,6 +28,7 @@ const routes: Partial<Record<Section, Omit<NavItem, 'section'>>> = {
 	orders: { href: '/orders', icon: ClipboardCheck },
 	invoices: { href: '/invoices', icon: Receipt },
 	prices: { href: '/prices', icon: Tag },
+	stock: { href: '/stock', icon: CarFront },
 	transfers: { href: '/transfers', icon: Truck },
 	tickets: { href: '/inbox', icon: MessagesSquare },
 	kpi: { href: '/kpi', icon: Gauge },
