@@ -31,16 +31,24 @@ create table public.kpi_devices (
 );
 create index kpi_devices_organisation_idx on public.kpi_devices (organisation_id);
 
--- Sites whose KPIs the caller may read: as a site manager, director or admin, or as a wall
--- device that is not revoked.
-create function private.kpi_site_ids() returns setof uuid
+-- Sites the caller manages: as the site manager there, or as a director or admin of the
+-- organisation (a set, evaluated once per query, for policies on site-scoped figures).
+create function private.managed_site_ids() returns setof uuid
 language sql stable security definer set search_path = ''
 as $$
   select s.id
   from public.memberships m
   join public.sites s on s.organisation_id = m.organisation_id and (m.site_id is null or m.site_id = s.id)
   where m.user_id = (select auth.uid()) and m.role in ('site_manager', 'director', 'admin')
-    and coalesce((select auth.jwt() ->> 'relais_device'), '') <> 'true'
+$$;
+
+-- Sites whose KPIs the caller may read: the ones a person manages, or a wall device's scope
+-- while it is not revoked.
+create function private.kpi_site_ids() returns setof uuid
+language sql stable security definer set search_path = ''
+as $$
+  select id from private.managed_site_ids() as m (id)
+  where coalesce((select auth.jwt() ->> 'relais_device'), '') <> 'true'
   union
   select s.id
   from public.kpi_devices d
@@ -393,9 +401,9 @@ $$;
 create trigger guard before update on public.kpi_devices
   for each row execute function private.guard_kpi_device();
 
-revoke all on function private.kpi_site_ids(), private.kpi_money_site_ids(), private.kpi_statement(text, text), private.kpi_track(), private.kpi_track_task_updates(), private.kpi_rebuild(uuid[]),
+revoke all on function private.managed_site_ids(), private.kpi_site_ids(), private.kpi_money_site_ids(), private.kpi_statement(text, text), private.kpi_track(), private.kpi_track_task_updates(), private.kpi_rebuild(uuid[]),
   private.kpi_states(uuid[], date), private.kpi_teams(uuid[]), private.guard_kpi_device() from public;
-grant execute on function private.kpi_site_ids(), private.kpi_money_site_ids(), private.kpi_states(uuid[], date),
+grant execute on function private.managed_site_ids(), private.kpi_site_ids(), private.kpi_money_site_ids(), private.kpi_states(uuid[], date),
   private.kpi_teams(uuid[])
   to authenticated, service_role;
 grant execute on function private.kpi_rebuild(uuid[]) to service_role;

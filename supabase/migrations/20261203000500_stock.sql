@@ -16,10 +16,7 @@
 create function private.stock_cost_site_ids() returns setof uuid
 language sql stable security definer set search_path = ''
 as $$
-  select s.id
-  from public.memberships m
-  join public.sites s on s.organisation_id = m.organisation_id and (m.site_id is null or m.site_id = s.id)
-  where m.user_id = (select auth.uid()) and m.role in ('site_manager', 'director', 'admin')
+  select id from private.managed_site_ids() as m (id)
   union
   select s.id
   from public.sites s

@@ -22,6 +22,7 @@ test('a wall screen follows a task completed elsewhere and is disconnected when 
 	await admin.getByRole('button', { name: "Créer l'écran" }).click();
 	const link = (await admin.locator('[data-device-url]').textContent())!.trim();
 	expect(link).toMatch(/\/wall\?token=[A-Za-z0-9_-]{43}$/);
+	await admin.screenshot({ path: 'tests/screenshots/admin-devices-desktop.png', fullPage: true });
 
 	// The TV: a browser with nobody signed in opens the link once; the token leaves the address bar.
 	const tvContext = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
