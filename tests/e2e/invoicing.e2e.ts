@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { pdfText } from '../../src/lib/server/documents/pdf-text';
-import { openAs, setCurrentSite, withDatabase } from './support';
+import { openAs, setCurrentSite, waitUntilReady, withDatabase } from './support';
 
 /**
  * From validated work to the client's invoice: a CSM validates two done tasks, runs June's
@@ -76,6 +76,7 @@ test('a CSM bills a month and issues the invoice; its client downloads it, anoth
 		return rows[0].id as string;
 	});
 	await csm.goto(`/invoices/${draftId}`);
+	await waitUntilReady(csm);
 	await expect(csm.locator('[data-invoice-lines] [data-line]')).not.toHaveCount(0);
 	await shoot(csm, 'invoice-draft-desktop');
 	await csm.locator('[data-issue]').click();
