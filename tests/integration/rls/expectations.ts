@@ -77,6 +77,8 @@ export const matrix = {
 	notifications:    ['S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD', 'S-UD'],
 	// Row: the persona's own choice for a kind, and a browser they subscribed to web push.
 	notification_preferences: ['SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD'],
+	// Row: the persona's own receipt of a replayed phone action; only its answer is ever updated.
+	action_receipts:  ['SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-', 'SIU-'],
 	push_subscriptions: ['SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD', 'SIUD'],
 	// Row: a failed email to a colleague. The queue is the service's; admins read its failures.
 	notification_deliveries: ['----', '----', '----', '----', '----', '----', '----', '----', 'S---', '----', '----', 'S---'],

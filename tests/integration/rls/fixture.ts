@@ -83,6 +83,8 @@ export interface RlsFixture {
 	/** Each persona's saved choice for `order_created`, and a browser subscribed to web push. */
 	preferences: Record<Persona, string>;
 	pushSubscriptions: Record<Persona, string>;
+	/** Each persona's receipt of an action replayed from their phone (keyed by idempotency key). */
+	receipts: Record<Persona, string>;
 	orgIds: Record<OrgKey, string>;
 	siteIds: Record<SiteKey, string>;
 	accountIds: Record<AccountKey, string>;
@@ -370,6 +372,7 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 
 	const preferences = {} as Record<Persona, string>;
 	const pushSubscriptions = {} as Record<Persona, string>;
+	const receipts = {} as Record<Persona, string>;
 	for (const [persona, p] of Object.entries(people) as [Persona, (typeof people)[Persona]][]) {
 		preferences[persona] = await one(
 			`insert into public.notification_preferences (user_id, kind, in_app, email, push, sms) values ($1, 'order_created', true, false, false, false) returning id`,
@@ -377,6 +380,10 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 		);
 		pushSubscriptions[persona] = await one(
 			`insert into public.push_subscriptions (user_id, endpoint, p256dh, auth) values ($1, 'https://push.test/' || gen_random_uuid(), 'p256dh', 'auth') returning id`,
+			[p.id]
+		);
+		receipts[persona] = await one(
+			`insert into public.action_receipts (user_id, idempotency_key, action) values ($1, gen_random_uuid(), 'task.start') returning idempotency_key as id`,
 			[p.id]
 		);
 	}
@@ -388,5 +395,5 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 		otherOrgVehicle: await vehicle(world.otherOrgId, world.sites.otherOrg, null)
 	};
 
-	return { world, at, notifications, preferences, pushSubscriptions, orgIds, siteIds, accountIds, groupStock };
+	return { world, at, notifications, preferences, pushSubscriptions, receipts, orgIds, siteIds, accountIds, groupStock };
 }

@@ -325,6 +325,13 @@ export const specs: Record<Table, TableSpec> = {
 		insert: (user) =>
 			sql(`insert into public.notification_preferences (user_id, kind, in_app, email, push, sms) values ($1, 'order_ready', true, true, false, false)`, user)
 	},
+	action_receipts: {
+		kind: 'personal',
+		key: 'idempotency_key',
+		set: `result = '"edited"'`,
+		row: (fx, who) => fx.receipts[who],
+		insert: (user) => sql(`insert into public.action_receipts (user_id, idempotency_key, action) values ($1, gen_random_uuid(), 'task.start')`, user)
+	},
 	push_subscriptions: {
 		kind: 'personal',
 		key: 'id',

@@ -6,6 +6,7 @@ import { validate } from '$lib/validation';
 import { holdsRoleAt, type AppRole } from '$lib/domain/roles';
 import { appPool } from '$lib/server/db';
 import { notifyOrderReady } from '$lib/server/notify/events';
+import { once } from '$lib/server/offline/receipts';
 import { orderMadeReady } from '$lib/server/orders/ready';
 import { moveTask, siteToday, todayCounters, todayTasks, type Transition } from './tasks.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -29,19 +30,25 @@ export const load: PageServerLoad = async ({ locals, parent, depends }) => {
 };
 
 // z.guid(), not z.uuid(): ids derived from md5 (the demo data) are not RFC 4122 versioned.
-const taskForm = z.object({ taskId: z.guid() });
+// The key is set by the phone's offline queue (src/lib/offline), so a replay acts once.
+const taskForm = z.object({ taskId: z.guid(), idempotencyKey: z.guid().optional() });
 
 async function move({ request, locals }: RequestEvent, transition: Transition) {
 	const parsed = validate(taskForm, Object.fromEntries(await request.formData()), getLocale());
 	if (!parsed.ok) return fail(400, { errors: parsed.errors });
-	const { taskId } = parsed.data;
+	const { taskId, idempotencyKey } = parsed.data;
 
-	let outcome, readyOrder;
+	let outcome, readyOrder, replayed;
 	try {
-		({ outcome, readyOrder } = await locals.db(async (sql) => {
-			const moved = await moveTask(sql, taskId, transition);
-			return { outcome: moved, readyOrder: moved === 'ok' && transition === 'complete' ? await orderMadeReady(sql, taskId) : null };
-		}));
+		({
+			replayed,
+			result: { outcome, readyOrder }
+		} = await locals.db((sql) =>
+			once(sql, idempotencyKey, `task.${transition}`, async () => {
+				const moved = await moveTask(sql, taskId, transition);
+				return { outcome: moved, readyOrder: moved === 'ok' && transition === 'complete' ? await orderMadeReady(sql, taskId) : null };
+			})
+		));
 	} catch (err) {
 		// A WITH CHECK policy refusing the new row raises instead of updating nothing.
 		if ((err as { code?: string }).code === '42501') return fail(403, { taskId, errors: { '': [m.task_forbidden()] } });
@@ -50,7 +57,7 @@ async function move({ request, locals }: RequestEvent, transition: Transition) {
 	switch (outcome) {
 		case 'ok':
 			// After the commit, so the client who is told already sees the order ready.
-			if (readyOrder) await notifyOrderReady(await appPool(), { orderId: readyOrder });
+			if (readyOrder && !replayed) await notifyOrderReady(await appPool(), { orderId: readyOrder });
 			return { taskId, transition };
 		case 'forbidden':
 			return fail(403, { taskId, errors: { '': [m.task_forbidden()] } });

@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { arrangeTaskForToday, openAs, waitUntilLive, withDatabase } from './support';
+
+/**
+ * A yard phone on a poor connection: actions taken offline wait in the phone's outbox (shown to
+ * the operator) and land once each, in order, when the network is back; an action whose answer
+ * was lost on the way is sent again and still lands once.
+ */
+const DIR = 'tests/screenshots';
+mkdirSync(DIR, { recursive: true });
+const phone = { width: 390, height: 844 };
+
+async function shoot(page: Page, name: string) {
+	await page.evaluate(() => window.scrollTo(0, 0));
+	await page.screenshot({ path: `${DIR}/${name}.png`, fullPage: true });
+}
+
+/** The task's status, and how many changes the operator made to it since `since`. */
+async function serverSide(taskId: string, since: Date) {
+	return withDatabase(async (db) => {
+		const { rows } = await db.query(
+			`select t.status,
+			        (select count(*)::int from public.audit_log a
+			         where a.table_name = 'tasks' and a.row_id = t.id and a.occurred_at >= $2
+			           and a.actor_id = (select id from auth.users where email = 'operateur@relais.demo')) as changes
+			 from public.tasks t where t.id = $1`,
+			[taskId, since]
+		);
+		return rows[0] as { status: string; changes: number };
+	});
+}
+
+test('two actions taken offline wait on the phone, then land once each when it is back online', async ({ browser }) => {
+	const task = await arrangeTaskForToday('Europa Location');
+	const since = new Date();
+	const page = await openAs(browser, 'operateur@relais.demo', '/today', { viewport: phone });
+	await waitUntilLive(page);
+	const card = page.locator(`[data-tasks-cards] [data-task-id="${task.id}"]`);
+	const outbox = page.locator('[data-outbox]');
+
+	await page.context().setOffline(true);
+	await expect(outbox).toContainText('Hors ligne');
+	await card.locator('[data-action="start"]').click();
+	await expect(card).toHaveAttribute('data-status', 'in_progress');
+	await card.locator('[data-action="complete"]').click();
+	await expect(card).toHaveAttribute('data-status', 'done');
+	await expect(outbox).toHaveAttribute('data-pending', '2');
+	await expect(outbox).toContainText('2 actions en attente d’envoi');
+	await expect(card.locator('[data-queued]')).toBeVisible();
+	await outbox.locator('summary').click();
+	await expect(outbox.locator('[data-outbox-list] li')).toHaveText([/Démarrer/i, /Terminer/i]);
+	await shoot(page, 'offline-pending-phone');
+	expect(await serverSide(task.id, since)).toEqual({ status: 'planned', changes: 0 });
+
+	await page.context().setOffline(false);
+	await expect(outbox).toHaveCount(0);
+	await expect(card).toHaveAttribute('data-status', 'done');
+	await expect(card.locator('[data-queued]')).toHaveCount(0);
+	expect(await serverSide(task.id, since)).toEqual({ status: 'done', changes: 2 });
+
+	// The outbox is empty for good: a reload sends nothing again.
+	await page.reload();
+	await waitUntilLive(page);
+	await expect(outbox).toHaveCount(0);
+	expect(await serverSide(task.id, since)).toEqual({ status: 'done', changes: 2 });
+	await page.context().close();
+});
+
+test('an action whose answer is lost is sent again and lands once', async ({ browser }) => {
+	const task = await arrangeTaskForToday('Europa Location');
+	const since = new Date();
+	const page = await openAs(browser, 'operateur@relais.demo', '/today', { viewport: phone });
+	await waitUntilLive(page);
+	const card = page.locator(`[data-tasks-cards] [data-task-id="${task.id}"]`);
+	const outbox = page.locator('[data-outbox]');
+
+	// The request reaches the server, which starts the task; the answer never comes back.
+	await page.route('**/today?/start', async (route) => {
+		await route.fetch();
+		await route.abort('connectionreset');
+	});
+	await card.locator('[data-action="start"]').click();
+	await expect(outbox).toHaveAttribute('data-pending', '1');
+	expect(await serverSide(task.id, since)).toEqual({ status: 'in_progress', changes: 1 });
+
+	await page.unroute('**/today?/start');
+	await outbox.getByRole('button', { name: 'Envoyer maintenant' }).click();
+	await expect(outbox).toHaveCount(0);
+	await expect(card).toHaveAttribute('data-status', 'in_progress');
+	// Without the receipt, the replay would have been refused as stale and shown as refused.
+	await expect(page.locator('[data-outbox-refused]')).toHaveCount(0);
+	expect(await serverSide(task.id, since)).toEqual({ status: 'in_progress', changes: 1 });
+	await page.context().close();
+});
