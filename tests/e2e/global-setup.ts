@@ -40,7 +40,7 @@ export default async function warmUp(config: FullConfig): Promise<void> {
 		await visit(null, ['/login']);
 		// Until the dependency pre-bundling settles, a fresh page may fail to hydrate: wait for one that does.
 		await untilHydrated(browser, project.baseURL!);
-		await visit('responsable@relais.demo', ['/today', '/today?wall=1', '/orders', '/orders/new', '/prices', '/transfers', '/board', '/board?wall=1', '/invoices', '/admin/documents', '/admin/audit', '/kpi']);
+		await visit('responsable@relais.demo', ['/today', '/today?wall=1', '/orders', '/orders/new', '/prices', '/transfers', '/drivers', '/board', '/board?wall=1', '/invoices', '/admin/documents', '/admin/audit', '/kpi']);
 		await visit('admin@relais.demo', ['/admin/devices']);
 		await visit('client@relais.demo', ['/portal', '/portal/orders/new', '/portal/invoices']);
 	} finally {

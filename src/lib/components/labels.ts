@@ -43,6 +43,7 @@ const sectionLabels: Record<Section, () => string> = {
 	prices: m.price_section,
 	stock: m.section_stock,
 	transfers: m.section_transfers,
+	drivers: m.drivers_section,
 	tickets: m.section_tickets,
 	kpi: m.section_kpi,
 	admin: m.section_admin,

@@ -39,6 +39,7 @@ export type Section =
 	| 'prices'
 	| 'stock'
 	| 'transfers'
+	| 'drivers'
 	| 'tickets'
 	| 'kpi'
 	| 'admin'
@@ -50,9 +51,9 @@ export const sectionsByRole: Record<AppRole, Section[]> = {
 	team_lead: ['today', 'board', 'yard', 'orders'],
 	csm: ['today', 'orders', 'invoices', 'tickets', 'stock'],
 	sales: ['today', 'stock', 'transfers'],
-	site_manager: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'stock', 'transfers', 'tickets', 'kpi'],
-	director: ['today', 'kpi', 'stock', 'transfers', 'orders', 'invoices'],
-	driver: ['transfers'],
+	site_manager: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'stock', 'transfers', 'drivers', 'tickets', 'kpi'],
+	director: ['today', 'kpi', 'stock', 'transfers', 'drivers', 'orders', 'invoices'],
+	driver: ['transfers', 'drivers'],
 	client: ['portal'],
-	admin: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'stock', 'transfers', 'tickets', 'kpi', 'admin']
+	admin: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'stock', 'transfers', 'drivers', 'tickets', 'kpi', 'admin']
 };

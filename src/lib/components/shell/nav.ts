@@ -5,6 +5,7 @@ import CarFront from 'lucide-svelte/icons/car-front';
 import ClipboardCheck from 'lucide-svelte/icons/clipboard-check';
 import ClipboardList from 'lucide-svelte/icons/clipboard-list';
 import Gauge from 'lucide-svelte/icons/gauge';
+import IdCard from 'lucide-svelte/icons/id-card';
 import MessagesSquare from 'lucide-svelte/icons/messages-square';
 import Receipt from 'lucide-svelte/icons/receipt';
 import Tag from 'lucide-svelte/icons/tag';
@@ -30,6 +31,7 @@ const routes: Partial<Record<Section, Omit<NavItem, 'section'>>> = {
 	prices: { href: '/prices', icon: Tag },
 	stock: { href: '/stock', icon: CarFront },
 	transfers: { href: '/transfers', icon: Truck },
+	drivers: { href: '/drivers', icon: IdCard },
 	tickets: { href: '/inbox', icon: MessagesSquare },
 	kpi: { href: '/kpi', icon: Gauge },
 	portal: { href: '/portal', icon: ClipboardList }

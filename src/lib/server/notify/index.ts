@@ -8,7 +8,9 @@ import { notificationKinds, resolvePreferences, type ChannelChoice, type Deliver
 
 export { notificationKinds, type NotificationKind } from './kinds';
 
-const subjectTables = ['orders', 'ticket_threads', 'transfers', 'vehicles', 'tasks', 'invoices'] as const;
+// A driver's compliance document is readable by the organisation's managers and the driver
+// themself (its RLS), so the generic visibility check below holds for it too.
+const subjectTables = ['orders', 'ticket_threads', 'transfers', 'vehicles', 'tasks', 'invoices', 'driver_documents'] as const;
 
 export interface NotificationEvent {
 	kind: NotificationKind;
@@ -76,57 +78,66 @@ interface Recipient {
  * notification and queues the other channels, in one transaction.
  */
 export async function notify(pool: pg.Pool, event: NotificationEvent): Promise<{ notified: string[] }> {
-	const e = eventSchema.parse(event);
-	const ids = [...new Set(e.recipients)];
-	if (ids.length === 0) return { notified: [] };
 	const sql = await pool.connect();
 	try {
 		await sql.query('begin');
-		await actAsService(sql);
-		const { rows: people } = await sql.query<Recipient>(
-			`select p.id, p.email, p.locale, p.phone,
-			        coalesce((select json_agg(json_build_object('siteId', m.site_id, 'role', m.role)) from public.memberships m where m.user_id = p.id), '[]') as roles,
-			        (select json_build_object('in_app', np.in_app, 'email', np.email, 'push', np.push, 'sms', np.sms)
-			           from public.notification_preferences np where np.user_id = p.id and np.kind = $2) as saved,
-			        exists (select 1 from public.push_subscriptions ps where ps.user_id = p.id) as has_push
-			 from public.profiles p where p.id = any($1::uuid[])`,
-			[ids, e.kind]
-		);
-		// Each recipient looks at the subject as themselves: a user is never notified about an
-		// object they cannot see, whoever the caller thought should hear of it.
-		const visible: Recipient[] = [];
-		for (const person of people) if (await canSee(sql, person.id, person.email, e.subject)) visible.push(person);
-		await actAsService(sql);
-
-		const notified: string[] = [];
-		for (const person of visible) {
-			const role: AppRole = primaryRole(person.roles);
-			const choice = person.saved ?? resolvePreferences(role, {})[e.kind];
-			const queued: DeliveryChannel[] = [];
-			if (choice.email) queued.push('email');
-			// Push needs a browser that subscribed, SMS a phone number: otherwise nothing to queue.
-			if (choice.push && person.has_push) queued.push('push');
-			if (choice.sms && person.phone) queued.push('sms');
-			if (!choice.in_app && queued.length === 0) continue;
-			const { rows } = await sql.query<{ id: string }>(
-				`insert into public.notifications (user_id, kind, title, body, link, subject_table, subject_id, in_app)
-				 values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
-				[person.id, e.kind, e.title[person.locale], e.body?.[person.locale] ?? null, e.link, e.subject.table, e.subject.id, choice.in_app]
-			);
-			if (queued.length > 0) {
-				await sql.query(
-					`insert into public.notification_deliveries (notification_id, channel) select $1, unnest($2::text[])`,
-					[rows[0].id, queued]
-				);
-			}
-			notified.push(person.id);
-		}
+		const result = await notifyWithin(sql, event);
 		await sql.query('commit');
-		return { notified };
+		return result;
 	} catch (err) {
 		await sql.query('rollback').catch(() => {});
 		throw err;
 	} finally {
 		sql.release();
 	}
+}
+
+/**
+ * `notify` inside the caller's open transaction, for a job whose own bookkeeping must commit
+ * with the notifications it caused (or neither). Leaves the transaction as the service role.
+ */
+export async function notifyWithin(sql: pg.ClientBase, event: NotificationEvent): Promise<{ notified: string[] }> {
+	const e = eventSchema.parse(event);
+	const ids = [...new Set(e.recipients)];
+	if (ids.length === 0) return { notified: [] };
+	await actAsService(sql);
+	const { rows: people } = await sql.query<Recipient>(
+		`select p.id, p.email, p.locale, p.phone,
+		        coalesce((select json_agg(json_build_object('siteId', m.site_id, 'role', m.role)) from public.memberships m where m.user_id = p.id), '[]') as roles,
+		        (select json_build_object('in_app', np.in_app, 'email', np.email, 'push', np.push, 'sms', np.sms)
+		           from public.notification_preferences np where np.user_id = p.id and np.kind = $2) as saved,
+		        exists (select 1 from public.push_subscriptions ps where ps.user_id = p.id) as has_push
+		 from public.profiles p where p.id = any($1::uuid[])`,
+		[ids, e.kind]
+	);
+	// Each recipient looks at the subject as themselves: a user is never notified about an
+	// object they cannot see, whoever the caller thought should hear of it.
+	const visible: Recipient[] = [];
+	for (const person of people) if (await canSee(sql, person.id, person.email, e.subject)) visible.push(person);
+	await actAsService(sql);
+
+	const notified: string[] = [];
+	for (const person of visible) {
+		const role: AppRole = primaryRole(person.roles);
+		const choice = person.saved ?? resolvePreferences(role, {})[e.kind];
+		const queued: DeliveryChannel[] = [];
+		if (choice.email) queued.push('email');
+		// Push needs a browser that subscribed, SMS a phone number: otherwise nothing to queue.
+		if (choice.push && person.has_push) queued.push('push');
+		if (choice.sms && person.phone) queued.push('sms');
+		if (!choice.in_app && queued.length === 0) continue;
+		const { rows } = await sql.query<{ id: string }>(
+			`insert into public.notifications (user_id, kind, title, body, link, subject_table, subject_id, in_app)
+			 values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+			[person.id, e.kind, e.title[person.locale], e.body?.[person.locale] ?? null, e.link, e.subject.table, e.subject.id, choice.in_app]
+		);
+		if (queued.length > 0) {
+			await sql.query(
+				`insert into public.notification_deliveries (notification_id, channel) select $1, unnest($2::text[])`,
+				[rows[0].id, queued]
+			);
+		}
+		notified.push(person.id);
+	}
+	return { notified };
 }

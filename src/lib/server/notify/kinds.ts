@@ -58,7 +58,7 @@ const byRole: Record<AppRole, Partial<Record<NotificationKind, ChannelChoice>>> 
 		transfer_status: inApp
 	},
 	admin: { ticket_mention: inAppEmail, import_finished: inApp, invoice_overdue: inAppEmail, driver_document_expiring: inAppEmail },
-	director: { ticket_mention: inApp, invoice_overdue: inApp, transfer_status: inApp },
+	director: { ticket_mention: inApp, invoice_overdue: inApp, driver_document_expiring: inApp, transfer_status: inApp },
 	team_lead: { order_created: inApp, order_ready: inApp, ticket_mention: inApp, import_finished: inApp },
 	sales: { ticket_mention: inApp, transfer_status: inAppEmail, order_ready: inApp },
 	operator: { ticket_mention: inApp },

@@ -2,28 +2,29 @@
 // SvelteKit, where $lib does not exist.
 import type pg from 'pg';
 import { asService } from '../db/pool';
+import { notifyWithin } from '../notify';
 import { documentList } from '../../domain/transfers/documents';
 
 /**
  * Daily compliance alerts: a driver's document 30 and 7 days before it expires, and once it has
- * expired, tells the driver (when they sign in) and the organisation's managers. Each threshold
- * is raised once per document and expiry date (private.driver_document_alerts), so a rerun, a
- * restart or several nodes change nothing, and a renewed document starts afresh. A threshold
- * missed while the job was down is caught up; a document already replaced by a later one of the
- * same kind raises nothing.
- *
- * The rows are in-app notifications written here: `notify()` only accepts subjects from a
- * closed list that does not name drivers yet (so no email or SMS for this kind today).
+ * expired, tells the driver (when they sign in) and the organisation's managers through
+ * `notify()`: in-app, email and SMS by each person's preferences, and only to whoever may read
+ * the document. Each threshold is raised once per document and expiry date
+ * (private.driver_document_alerts), recorded in the same transaction as the notifications it
+ * queued, so a rerun, a restart or several nodes change nothing, a failure leaves the threshold
+ * to the next run, and a renewed document starts afresh. A threshold missed while the job was
+ * down is caught up; a document already replaced by a later one of the same kind raises nothing.
  */
 export async function driverDocumentAlerts(pool: pg.Pool, today?: string): Promise<{ raised: number; notified: number }> {
 	return asService(pool, async (sql) => {
 		const { rows } = await sql.query<{
+			document_id: string;
 			driver_id: string;
 			full_name: string;
 			kind: string;
 			expires_on: string;
 			days_before: 30 | 7 | 0;
-			recipients: { id: string; locale: 'fr' | 'en' }[];
+			recipients: string[];
 		}>(
 			`with day as (select coalesce($1::date, (now() at time zone 'Europe/Paris')::date) as today),
 			 due as (
@@ -43,12 +44,11 @@ export async function driverDocumentAlerts(pool: pg.Pool, today?: string): Promi
 			   on conflict do nothing
 			   returning document_id, days_before
 			 )
-			 select dr.id as driver_id, dr.full_name, d.kind, d.expires_on::text as expires_on, r.days_before,
-			        coalesce((select json_agg(json_build_object('id', p.id, 'locale', p.locale))
-			                  from public.profiles p
-			                  where p.id = dr.profile_id
-			                     or p.id in (select m.user_id from public.memberships m
-			                                 where m.organisation_id = dr.organisation_id and m.role in ('site_manager', 'director', 'admin'))), '[]') as recipients
+			 select d.id as document_id, dr.id as driver_id, dr.full_name, d.kind, d.expires_on::text as expires_on, r.days_before,
+			        array(select p.id from public.profiles p
+			              where p.id = dr.profile_id
+			                 or p.id in (select m.user_id from public.memberships m
+			                             where m.organisation_id = dr.organisation_id and m.role in ('site_manager', 'director', 'admin'))) as recipients
 			 from raised r
 			 join public.driver_documents d on d.id = r.document_id
 			 join public.drivers dr on dr.id = d.driver_id`,
@@ -56,14 +56,15 @@ export async function driverDocumentAlerts(pool: pg.Pool, today?: string): Promi
 		);
 		let notified = 0;
 		for (const alert of rows) {
-			for (const person of alert.recipients) {
-				const text = wording(alert, person.locale);
-				await sql.query(
-					`insert into public.notifications (user_id, kind, title, body, link) values ($1, 'driver_document_expiring', $2, $3, $4)`,
-					[person.id, text.title, text.body, `/drivers/${alert.driver_id}`]
-				);
-				notified += 1;
-			}
+			const { notified: people } = await notifyWithin(sql, {
+				kind: 'driver_document_expiring',
+				recipients: alert.recipients,
+				subject: { table: 'driver_documents', id: alert.document_id },
+				title: { fr: wording(alert, 'fr').title, en: wording(alert, 'en').title },
+				body: { fr: wording(alert, 'fr').body, en: wording(alert, 'en').body },
+				link: `/drivers/${alert.driver_id}`
+			});
+			notified += people.length;
 		}
 		return { raised: rows.length, notified };
 	});
