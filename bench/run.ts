@@ -8,8 +8,9 @@ import { main as invoicing } from './invoicing';
 import { main as kpi } from './kpi';
 import { main as threads } from './threads';
 import { main as soak } from './wall-soak';
+import { main as stock } from './stock';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { board, fanout, invoicing, kpi, soak, threads };
+const benches: Record<string, (args: string[]) => Promise<void>> = { board, fanout, invoicing, kpi, soak, stock, threads };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = benches[name ?? ''];

@@ -102,6 +102,9 @@ export const matrix = {
 	change_log:       ['S---', 'S---', 'S---', 'S---', 'S---', 'S---', '----', 'S---', 'S---', 'S---', 'S---', 'S---'],
 	// Row: a KPI wall device of the site. Admins create and revoke them (an update); nobody
 	// deletes one, nobody else reads one (its token hash). Device claims: kpi-devices.test.ts.
+	// Row: a stock import started by the hub's site manager. Managers and admins of the site read
+	// and start imports; only their starter moves one on; nobody deletes one.
+	stock_imports:    ['----', '----', '----', '----', 'SIU-', '----', '----', '----', 'SI--', '----', '----', 'SI--'],
 	kpi_devices:      ['----', '----', '----', '----', '----', '----', '----', '----', 'SIU-', '----', '----', 'SIU-'],
 	// Row: the site's daily KPI figures, kept by triggers only (nobody writes them). Read by the
 	// site's managers, and by directors and admins of the organisation; revenue likewise.

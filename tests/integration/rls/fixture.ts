@@ -64,6 +64,8 @@ export interface PlaceRows {
 	driverDocument: string;
 	/** A KPI wall device of the site (not revoked, no money); the site's KPI day rows are keyed by the site. */
 	device: string;
+	/** A stock import job at the site, started by the hub's site manager persona. */
+	stockImport: string;
 	/** Twins without dependents, for deletes that foreign keys would otherwise refuse. */
 	spare: { site: string; account: string; vehicle: string; service: string };
 }
@@ -147,7 +149,7 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 
 	type SiteRows = Pick<
 		PlaceRows,
-		'colleague' | 'colleagueMembership' | 'prospect' | 'newcomer' | 'team' | 'zone' | 'bay' | 'service' | 'price' | 'audit' | 'template' | 'device'
+		'colleague' | 'colleagueMembership' | 'prospect' | 'newcomer' | 'team' | 'zone' | 'bay' | 'service' | 'price' | 'audit' | 'template' | 'device' | 'stockImport'
 	> & { spareSite: string; spareAccount: string; spareService: string };
 
 	const siteRows = async (org: string, siteId: string): Promise<SiteRows> => {
@@ -189,6 +191,10 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 				`insert into public.kpi_devices (organisation_id, site_id, name, token_hash, panels)
 				 values ($1, $2, 'Wall', encode(sha256(gen_random_uuid()::text::bytea), 'hex'), '{vehicles_processed,tasks_done}') returning id`,
 				[org, siteId]
+			),
+			stockImport: await one(
+				`insert into public.stock_imports (organisation_id, site_id, created_by, file_name, total_rows) values ($1, $2, $3, 'stock.csv', 10) returning id`,
+				[org, siteId, people.site_manager.id]
 			),
 			spareSite: await site(org, 'hub'),
 			spareAccount: await one(`insert into public.client_accounts (organisation_id, name) values ($1, $2) returning id`, [org, `Spare ${tag()}`]),
@@ -354,6 +360,7 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 			template: s.template,
 			...driverRows[shape.org],
 			device: s.device,
+			stockImport: s.stockImport,
 			spare: {
 				site: s.spareSite,
 				account: s.spareAccount,

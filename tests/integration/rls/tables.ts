@@ -447,6 +447,15 @@ export const specs: Record<Table, TableSpec> = {
 				p.site
 			)
 	},
+	// Row: a stock import job at the site; only the person who started it records its progress.
+	stock_imports: {
+		kind: 'site',
+		key: 'id',
+		set: 'processed_rows = processed_rows + 1',
+		row: (p) => p.stockImport,
+		insert: (p) =>
+			sql(`insert into public.stock_imports (organisation_id, site_id, file_name, total_rows) values ($1, $2, 'new.csv', 3)`, p.org, p.site)
+	},
 	// Row: the organisation's driver record (at `org`, the driver persona's own).
 	drivers: {
 		kind: 'organisation',

@@ -1,5 +1,5 @@
-import { energies, stockSorts, stockStatuses, type Energy, type StockSort, type StockStatus } from '$lib/components/stock/options';
-import type { Sql } from '$lib/server/db/pool';
+import { energies, stockSorts, stockStatuses, type Energy, type StockSort, type StockStatus } from '../../components/stock/options';
+import type { Sql } from '../db/pool';
 
 /**
  * The dealer stock the signed-in person may see, read from public.stock_vehicles as that person:

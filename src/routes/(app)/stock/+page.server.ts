@@ -15,5 +15,7 @@ export const load: PageServerLoad = async ({ locals, depends, url }) => {
 		stock: await listStock(sql, stockFilters(query)),
 		options: await stockOptions(sql)
 	}));
-	return { query, stock, options, pageSize };
+	// The import page itself asks the database; this only decides whether to offer it.
+	const canImport = user.roles.some((r) => r.role === 'site_manager' || r.role === 'admin');
+	return { query, stock, options, pageSize, canImport };
 };
