@@ -58,13 +58,14 @@ export interface StockPage {
 	total: number;
 }
 
-// Whitelisted ORDER BY expressions: the sort key never reaches SQL as text from the URL.
+// Whitelisted ORDER BY expressions: the sort key never reaches SQL as text from the URL. `sv`
+// is the view (with the site code as `site_code` once the page is chosen).
 const orderBy: Record<StockSort, string> = {
 	days: 'sv.days_in_stock',
 	price: 'sv.sale_price_cents',
 	margin: 'sv.margin_cents',
 	make: 'sv.make, sv.model',
-	site: 's.code',
+	site: 'site_code',
 	mileage: 'sv.mileage_km'
 };
 
@@ -96,26 +97,31 @@ export async function listStock(sql: Sql, filters: StockFilters = {}): Promise<S
 		   and ($7::bigint is null or sv.sale_price_cents <= $7)
 		   and ($8::int is null or sv.days_in_stock >= $8)
 		   and ($9::int is null or sv.days_in_stock <= $9)`;
-	const { rows } = await sql.query<StockRow & { total: number }>(
-		`select sv.id, sv.vin, sv.plate, sv.make, sv.model, sv.energy, sv.mileage_km as "mileageKm", sv.colour, sv.status,
-		        sv.site_id as "siteId", s.code as "siteCode", z.code as "zoneCode", b.number as "bayNumber",
+	const order = `order by ${orderBy[sort]} ${direction} nulls last, sv.id`;
+	// Where each vehicle stands (bay, open transfer) is looked up for the page's rows only.
+	const { rows } = await sql.query<StockRow>(
+		`with page as (
+		   select sv.*, s.code as site_code
+		   from public.stock_vehicles sv
+		   join public.sites s on s.id = sv.site_id
+		   ${where}
+		   ${order}
+		   limit ${limit} offset ${offset})
+		 select sv.id, sv.vin, sv.plate, sv.make, sv.model, sv.energy, sv.mileage_km as "mileageKm", sv.colour, sv.status,
+		        sv.site_id as "siteId", sv.site_code as "siteCode", z.code as "zoneCode", b.number as "bayNumber",
 		        (sv.status = 'in_transit' or t.id is not null) as "inTransfer", ts.code as "transferToCode",
 		        sv.sale_price_cents::float8 as "salePriceCents", sv.purchase_price_cents::float8 as "purchasePriceCents",
-		        sv.margin_cents::float8 as "marginCents", sv.days_in_stock as "daysInStock",
-		        count(*) over ()::int as total
-		 from public.stock_vehicles sv
-		 join public.sites s on s.id = sv.site_id
+		        sv.margin_cents::float8 as "marginCents", sv.days_in_stock as "daysInStock"
+		 from page sv
 		 left join public.bays b on b.id = sv.bay_id
 		 left join public.yard_zones z on z.id = b.zone_id
 		 left join public.transfers t on t.vehicle_id = sv.id and t.status not in ('received', 'cancelled')
 		 left join public.sites ts on ts.id = t.to_site_id
-		 ${where}
-		 order by ${orderBy[sort]} ${direction} nulls last, sv.id
-		 limit ${limit} offset ${offset}`,
+		 ${order}`,
 		values
 	);
-	const total = rows[0]?.total ?? (offset > 0 ? await countStock(sql, where, values) : 0);
-	return { rows: rows.map(({ total: _total, ...row }) => row), total };
+	const total = rows.length < limit && (offset === 0 || rows.length > 0) ? offset + rows.length : await countStock(sql, where, values);
+	return { rows, total };
 }
 
 async function countStock(sql: Sql, where: string, values: unknown[]): Promise<number> {
