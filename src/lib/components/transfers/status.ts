@@ -8,7 +8,9 @@ export type TransferStatus = OpenStatus | 'received' | 'cancelled';
 /** A step the person may take now on a transfer (each one a form action of /transfers). */
 export type TransferAction = 'approve' | 'assign' | 'picked_up' | 'in_transit' | 'delivered' | 'receive' | 'cancel';
 
-const labels: Record<TransferStatus, () => string> = {
+type Message = (inputs?: Record<string, never>, options?: { locale?: 'fr' | 'en' }) => string;
+
+const labels: Record<TransferStatus, Message> = {
 	requested: m.transfer_status_requested,
 	approved: m.transfer_status_approved,
 	driver_assigned: m.transfer_status_driver_assigned,
@@ -18,7 +20,8 @@ const labels: Record<TransferStatus, () => string> = {
 	received: m.trf_status_received,
 	cancelled: m.trf_status_cancelled
 };
-export const transferStatusLabel = (s: string): string => (s in labels ? labels[s as TransferStatus]() : s);
+/** In the reader's language, or in `locale` (a printed document's). */
+export const transferStatusLabel = (s: string, locale?: 'fr' | 'en'): string => (s in labels ? labels[s as TransferStatus]({}, { locale }) : s);
 
 /** Colours of the app's tones (src/app.css), one per status. */
 export const transferTones: Record<TransferStatus, string> = {

@@ -3,6 +3,7 @@ import { holdsRoleAt, type AppRole } from '$lib/domain/roles';
 import { getLocale } from '$lib/paraglide/runtime';
 import { driverChoices, type DriverChoice } from '$lib/server/transfers/drivers';
 import { TransferError } from '$lib/server/transfers/errors';
+import { parseTrackerQuery, transferEvents } from '$lib/server/transfers/tracker';
 import {
 	advanceTransfer,
 	approveTransfer,
@@ -12,7 +13,7 @@ import {
 	requestTransfer
 } from '$lib/server/transfers/service';
 import type { Sql } from '$lib/server/db/pool';
-import { transferStatuses, type OpenStatus, type TransferAction } from '$lib/components/transfers/status';
+import type { OpenStatus, TransferAction } from '$lib/components/transfers/status';
 import type { FieldErrors } from '$lib/validation';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -41,14 +42,6 @@ export interface TransferRow {
 	driverId: string | null;
 	driverName: string | null;
 	requestedBy: string | null;
-}
-
-export interface TransferEventRow {
-	transferId: string;
-	status: string;
-	note: string | null;
-	at: string;
-	actor: string | null;
 }
 
 export interface VehicleOption {
@@ -94,9 +87,9 @@ async function searchVehicles(sql: Sql, siteIds: string[], q: string): Promise<V
 export const load: PageServerLoad = async ({ locals, depends, url }) => {
 	depends('live:transfers', 'live:transfer_events', 'live:vehicles');
 	const user = locals.user!;
-	const siteFilter = url.searchParams.get('site') ?? '';
-	const statusParam = url.searchParams.get('status') ?? '';
-	const statusFilter = (transferStatuses as readonly string[]).includes(statusParam) ? statusParam : '';
+	const query = parseTrackerQuery(url.searchParams);
+	const siteFilter = query.site ?? '';
+	const statusFilter = query.status ?? '';
 	const vq = (url.searchParams.get('vq') ?? '').trim().slice(0, 40);
 	const requestSites = user.sites.filter((s) => holdsRoleAt(user.roles, s.id, REQUESTERS));
 	const manages = user.roles.some((r) => MANAGERS.includes(r.role));
@@ -109,7 +102,7 @@ export const load: PageServerLoad = async ({ locals, depends, url }) => {
 			        fs.name as "from", ts.name as "to", t.delivery_address as "deliveryAddress",
 			        t.driver_id as "driverId", dp.full_name as "driverName", t.requested_by as "requestedBy"
 			 from public.transfers t
-			 join public.vehicles v on v.id = t.vehicle_id
+			 cross join lateral private.transferred_vehicle(t.id) v
 			 join public.sites fs on fs.id = t.from_site_id
 			 left join public.sites ts on ts.id = t.to_site_id
 			 left join public.profiles dp on dp.id = t.driver_id
@@ -120,16 +113,10 @@ export const load: PageServerLoad = async ({ locals, depends, url }) => {
 			 limit 200`,
 			[siteFilter, statusFilter]
 		);
-		const ids = transfers.map((t) => t.id);
-		const { rows: events } = ids.length
-			? await sql.query<TransferEventRow>(
-					`select e.transfer_id as "transferId", e.status, e.note, e.occurred_at as at, p.full_name as actor
-					 from public.transfer_events e left join public.profiles p on p.id = e.actor_id
-					 where e.transfer_id = any($1::uuid[])
-					 order by e.occurred_at, e.status`,
-					[ids]
-				)
-			: { rows: [] as TransferEventRow[] };
+		const events = await transferEvents(
+			sql,
+			transfers.map((t) => t.id)
+		);
 		const drivers: DriverChoice[] = manages ? await driverChoices(sql) : [];
 		const { rows: destinations } = await sql.query<{ id: string; name: string }>(`select id, name from public.sites order by name`);
 		return {
@@ -146,7 +133,7 @@ export const load: PageServerLoad = async ({ locals, depends, url }) => {
 			transfers: transfers.map((t) => ({
 				...t,
 				actions: actionsFor(t, user.roles, user.id),
-				events: events.filter((e) => e.transferId === t.id).map((e) => ({ ...e, at: new Date(e.at).toISOString() }))
+				events: events.filter((e) => e.transferId === t.id)
 			}))
 		};
 	});
