@@ -146,41 +146,46 @@ insert into public.client_members (client_account_id, user_id) values
   ('d0000000-0000-4000-a002-000000000002', 'd0000000-0000-4000-a003-000000000010')
 on conflict do nothing;
 
--- ─── yard layout: zones side by side, bays as a grid of 2.5 m × 5 m inside each ──────────────
--- Layout in metres east (x) and north (y) of the site position, the row of zones centred on it.
+-- ─── yard layout: a plan per site kind, numbered bays in each zone ───────────────────────────
+-- Metres east (x) and north (y) of the site position: the gate is on the south side, reception
+-- and the delivery lanes either side of it, the service buildings behind, the storage park at
+-- the back. Bays are 2.5 m × 5 m (4 m × 7 m in wash, workshop and bodywork), in double rows back
+-- to back with a 6 m aisle between pairs, inside their zone with a 2 m margin.
 -- 1 m = 0.0000090° of latitude and 0.0000090 / cos(latitude)° of longitude. Bay numbers are
--- the zone letter + a counter (A01, A02...), rank grows from the entrance (reception, west).
-with layout (site_kind, ord, code, name, kind, letter, cols, nrows) as (values
-  ('hub', 1, 'REC', 'Réception', 'reception', 'A', 4, 2),
-  ('hub', 2, 'LAV', 'Aire de lavage', 'wash', 'B', 4, 2),
-  ('hub', 3, 'ATE', 'Atelier de préparation', 'workshop', 'C', 5, 2),
-  ('hub', 4, 'CAR', 'Carrosserie', 'bodywork', 'D', 4, 2),
-  ('hub', 5, 'PAR', 'Parc de stockage', 'parking', 'E', 8, 3),
-  ('hub', 6, 'LIV', 'Zone de livraison', 'ready', 'F', 8, 2),
-  ('dealership', 1, 'REC', 'Réception atelier', 'reception', 'A', 4, 1),
-  ('dealership', 2, 'LAV', 'Station de lavage', 'wash', 'B', 2, 1),
-  ('dealership', 3, 'ATE', 'Atelier', 'workshop', 'C', 6, 1),
-  ('dealership', 4, 'PAR', 'Parc VN / VO', 'parking', 'D', 8, 2),
-  ('dealership', 5, 'LIV', 'Livraison clients', 'ready', 'E', 6, 1)
+-- the zone letter + a counter (A01, A02..., E001 in the large parks), rank grows from the gate.
+with layout (site_kind, ord, code, name, kind, letter, x0, y0, cols, nrows, bw, bd) as (values
+  ('hub', 1, 'REC', 'Réception', 'reception', 'A', -80, -52, 12, 2, 2.5, 5),
+  ('hub', 2, 'LIV', 'Zone de livraison', 'ready', 'F', 38, -52, 16, 2, 2.5, 5),
+  ('hub', 3, 'LAV', 'Aire de lavage', 'wash', 'B', -80, -22, 6, 1, 4, 7),
+  ('hub', 4, 'ATE', 'Atelier de préparation', 'workshop', 'C', -42, -22, 8, 2, 4, 7),
+  ('hub', 5, 'CAR', 'Carrosserie', 'bodywork', 'D', 6, -22, 6, 1, 4, 7),
+  ('hub', 6, 'PAR', 'Parc de stockage', 'parking', 'E', -80, 6, 28, 6, 2.5, 5),
+  ('hub', 7, 'PAR2', 'Parc de stockage Est', 'parking', 'G', 8, 6, 26, 4, 2.5, 5),
+  ('dealership', 1, 'REC', 'Réception atelier', 'reception', 'A', -40, -34, 6, 1, 2.5, 5),
+  ('dealership', 2, 'LIV', 'Livraison clients', 'ready', 'E', 8, -34, 8, 1, 2.5, 5),
+  ('dealership', 3, 'LAV', 'Station de lavage', 'wash', 'B', -40, -19, 2, 1, 4, 7),
+  ('dealership', 4, 'ATE', 'Atelier', 'workshop', 'C', -26, -19, 6, 1, 4, 7),
+  ('dealership', 5, 'CAR', 'Carrosserie', 'bodywork', 'F', 8, -19, 3, 1, 4, 7),
+  ('dealership', 6, 'PAR', 'Parc VN / VO', 'parking', 'D', -40, 0, 18, 4, 2.5, 5)
 ),
 zone as (
-  -- each zone is its bays plus a 1 m margin, with 4 m of aisle before the next one
   select s.id as site_id, s.code as site_code, s.latitude as lat, s.longitude as lon, l.*,
-         sum(l.cols * 2.5 + 6) over w - (l.cols * 2.5 + 6) - sum(l.cols * 2.5 + 6) over (partition by s.id) / 2 as x0
+         l.cols * l.bw + 4 as width, l.nrows * l.bd + (ceil(l.nrows / 2.0) - 1) * 6 + 4 as height
   from public.sites s
   join layout l on l.site_kind = s.kind::text
   where s.organisation_id = 'd0000000-0000-4000-a000-000000000001'
-  window w as (partition by s.id order by l.ord)
 ),
 rect as (
   select 'zone' as what, z.site_id, z.site_code, z.code, z.name, z.kind, null as number, 0::bigint as rank,
-         z.lat, z.lon, z.x0, -1.0 as y0, z.x0 + z.cols * 2.5 + 2 as x1, z.nrows * 5 + 1.0 as y1
+         z.lat, z.lon, z.x0::numeric as x0, z.y0::numeric as y0, (z.x0 + z.width)::numeric as x1, (z.y0 + z.height)::numeric as y1
   from zone z
   union all
-  select 'bay', z.site_id, z.site_code, z.code, z.name, z.kind, z.letter || lpad((r * z.cols + c + 1)::text, 2, '0'),
+  select 'bay', z.site_id, z.site_code, z.code, z.name, z.kind,
+         z.letter || lpad((r * z.cols + c + 1)::text, case when z.cols * z.nrows > 99 then 3 else 2 end, '0'),
          row_number() over (partition by z.site_id order by z.ord, r, c),
-         z.lat, z.lon, z.x0 + 1 + c * 2.5, r * 5.0, z.x0 + 1 + (c + 1) * 2.5, (r + 1) * 5.0
+         z.lat, z.lon, z.x0 + 2 + c * z.bw, y.y, z.x0 + 2 + (c + 1) * z.bw, y.y + z.bd
   from zone z, generate_series(0, z.nrows - 1) r, generate_series(0, z.cols - 1) c
+  cross join lateral (select (z.y0 + 2 + r * z.bd + floor(r / 2) * 6)::numeric as y) y
 ),
 shape as (
   -- GeoJSON Polygon, exterior ring counter-clockwise and closed
@@ -688,10 +693,10 @@ values
    'partner', 'Julien Moreau', 'Convoi Express Rhône', '+33 6 11 22 33 44')
 on conflict do nothing;
 
-insert into public.driver_documents (id, organisation_id, driver_id, kind, number, expires_on, storage_key, file_name)
+-- No scanned file comes with the demo documents: a manager files one from the driver's page.
+insert into public.driver_documents (id, organisation_id, driver_id, kind, number, expires_on)
 select md5('relais-demo/driver-document/' || d.driver || '/' || d.kind)::uuid, 'd0000000-0000-4000-a000-000000000001',
-       md5('relais-demo/driver/' || d.driver)::uuid, d.kind, d.number, current_date + d.days,
-       'demo/drivers/' || d.driver || '/' || d.kind || '.pdf', d.kind || '.pdf'
+       md5('relais-demo/driver/' || d.driver)::uuid, d.kind, d.number, current_date + d.days
 from (values
   (1, 'licence', '12AB34567', 2900),
   (1, 'id_card', 'X4RT92K81', 3400),
