@@ -5,18 +5,23 @@ import { documentIsMarked, markDocument, openAs, waitUntilLive, withDatabase } f
  * A transfer's whole life in the browsers of the people whose job each step is: the director
  * requests, approves (the demo organisation's rule: the receiving site's manager, which an
  * organisation-wide director is) and assigns the compliant driver; the driver records the road
- * on a phone; the director receives. The sending site's manager follows it live meanwhile.
+ * on a phone; the director receives. Meanwhile, without reloading, the sending dealership's
+ * manager follows it on the transfers list, an admin on the tracker map, and a salesperson
+ * (the group's stock is shared with sales) on the stock list, where the car leaves for the other
+ * dealership and arrives there.
  */
 const HUGO = 'd0000000-0000-4000-a003-000000000008';
 
 interface Arranged {
 	vehicleId: string;
 	plate: string;
+	make: string;
+	model: string;
 	toSite: string;
 	toSiteId: string;
 }
 
-/** A vehicle of HUB-LYS with a plate and no open transfer, and the hub it will go to. */
+/** A car of CON-LYV's own stock with a plate and no open transfer, and the dealership it will go to. */
 async function arrange(): Promise<Arranged> {
 	return withDatabase(async (db) => {
 		const rule = await db.query(
@@ -24,30 +29,36 @@ async function arrange(): Promise<Arranged> {
 		);
 		expect(rule.rows[0].rule, 'the demo organisation lets the receiving site approve').toBe('receiving');
 		const { rows } = await db.query(
-			`select v.id, v.plate, ts.name as to_site, ts.id as to_site_id
+			`select v.id, v.plate, v.make, v.model, ts.name as to_site, ts.id as to_site_id
 			 from public.vehicles v
-			 join public.sites s on s.id = v.site_id and s.code = 'HUB-LYS'
+			 join public.sites s on s.id = v.site_id and s.code = 'CON-LYV'
 			 cross join public.sites ts
-			 where ts.code = 'HUB-MRS' and v.plate is not null and v.status in ('in_stock', 'on_site', 'ready')
+			 where ts.code = 'CON-GRE' and v.client_account_id is null and v.plate is not null and v.status = 'in_stock'
 			   and not exists (select 1 from public.transfers t where t.vehicle_id = v.id and t.status not in ('received', 'cancelled'))
 			   and (select count(*) from public.vehicles w where w.plate = v.plate) = 1
 			 order by v.plate limit 1`
 		);
-		if (!rows[0]) throw new Error('The demo data has no free vehicle at HUB-LYS');
-		return { vehicleId: rows[0].id, plate: rows[0].plate, toSite: rows[0].to_site, toSiteId: rows[0].to_site_id };
+		if (!rows[0]) throw new Error('The demo data has no free car in stock at CON-LYV');
+		const r = rows[0];
+		return { vehicleId: r.id, plate: r.plate, make: r.make, model: r.model, toSite: r.to_site, toSiteId: r.to_site_id };
 	});
 }
 
 const card = (page: Page, id: string) => page.locator(`[data-transfers] > li[data-transfer-id="${id}"]`);
 
 test.describe('a transfer from request to receipt', () => {
-	test('the director requests, approves, assigns and receives; the driver drives; a second browser follows live', async ({ browser }) => {
-		test.setTimeout(120_000);
+	test('the director requests, approves, assigns and receives; the driver drives; the list, the tracker and the stock follow live', async ({ browser }) => {
+		test.setTimeout(180_000);
 		const a = await arrange();
 		const director = await openAs(browser, 'directeur@relais.demo', '/transfers');
-		const watcher = await openAs(browser, 'responsable@relais.demo', '/transfers');
-		await Promise.all([waitUntilLive(director), waitUntilLive(watcher)]);
-		await markDocument(watcher);
+		const watcher = await openAs(browser, 'marc.garnier@relais.demo', '/transfers');
+		const tracker = await openAs(browser, 'admin@relais.demo', '/transfers/map');
+		const stock = await openAs(browser, 'vendeur@relais.demo', `/stock?make=${encodeURIComponent(a.make)}&model=${encodeURIComponent(a.model)}`);
+		await Promise.all([director, watcher, tracker, stock].map(waitUntilLive));
+		for (const page of [watcher, tracker, stock]) await markDocument(page);
+		const stockRow = stock.locator(`[data-stock-row="${a.vehicleId}"]`);
+		await expect(stockRow.locator('[data-stock-location]')).toContainText('CON-LYV');
+		await expect(stockRow.locator('[data-stock-location]')).not.toContainText('CON-GRE');
 
 		// Request: find the vehicle by plate, send it to the other hub, say why.
 		const newTransfer = director.locator('[data-new-transfer]');
@@ -69,10 +80,14 @@ test.describe('a transfer from request to receipt', () => {
 		});
 		const mine = card(director, id);
 		const followed = card(watcher, id);
+		const drawn = tracker.locator(`[data-tracker-list] > li[data-transfer-id="${id}"]`);
 		await expect(mine).toHaveAttribute('data-status', 'requested');
 		await expect(mine).toContainText(a.toSite);
 		// The sending site's manager sees it arrive, without approving it: the receiving site approves.
 		await expect(followed).toHaveAttribute('data-status', 'requested', { timeout: 5_000 });
+		await expect(drawn).toHaveAttribute('data-status', 'requested', { timeout: 5_000 });
+		await expect(drawn).toHaveAttribute('data-line', 'drawn');
+		await expect(stockRow.locator('[data-stock-location]')).toContainText('CON-GRE', { timeout: 5_000 });
 		await expect(followed.getByRole('button', { name: 'Approuver' })).toHaveCount(0);
 
 		// Forcing it anyway is refused by the database, with the reason, and changes nothing.
@@ -123,7 +138,9 @@ test.describe('a transfer from request to receipt', () => {
 			await expect(road).toHaveAttribute('data-status', status);
 			await expect(followed).toHaveAttribute('data-status', status, { timeout: 5_000 });
 			await expect(mine).toHaveAttribute('data-status', status, { timeout: 5_000 });
+			await expect(drawn).toHaveAttribute('data-status', status, { timeout: 5_000 });
 		}
+		await tracker.screenshot({ path: 'tests/screenshots/transfers-tracker-following.png' });
 
 		// The timeline tells every step: who, when, why.
 		await mine.getByText(/Historique \(6\)/).click();
@@ -135,17 +152,18 @@ test.describe('a transfer from request to receipt', () => {
 		await expect(timeline.locator('[data-event="picked_up"]')).toContainText('Rayure pare-choc notée');
 		await mine.screenshot({ path: 'tests/screenshots/transfers-timeline.png' });
 
-		// The director receives it: it leaves the trackers, and the vehicle joins the other hub.
+		// The director receives it: it leaves the trackers, and the car joins the other dealership's stock.
 		await mine.getByRole('button', { name: 'Réceptionner' }).click();
 		await expect(mine).toHaveCount(0);
 		await expect(followed).toHaveCount(0, { timeout: 5_000 });
-		expect(await documentIsMarked(watcher), 'the second browser followed in place, without a reload').toBe(true);
+		await expect(drawn).toHaveCount(0, { timeout: 5_000 });
+		await expect(stockRow.locator('[data-stock-location]')).toContainText('CON-GRE', { timeout: 5_000 });
+		await expect(stockRow.locator('[data-stock-location]')).not.toContainText('CON-LYV');
+		for (const page of [watcher, tracker, stock]) expect(await documentIsMarked(page), 'followed in place, without a reload').toBe(true);
 		const vehicle = await withDatabase(async (db) => (await db.query(`select site_id from public.vehicles where id = $1`, [a.vehicleId])).rows[0]);
 		expect(vehicle.site_id).toBe(a.toSiteId);
 
-		await director.context().close();
-		await watcher.context().close();
-		await driver.context().close();
+		for (const page of [director, watcher, tracker, stock, driver]) await page.context().close();
 	});
 
 	test('the tracker on a phone, for a manager', async ({ browser }) => {
