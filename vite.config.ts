@@ -43,7 +43,7 @@ export default defineConfig({
 	],
 	server: { port: 5173, host: '127.0.0.1' },
 	// Bundled up front: discovered on the first visit of the board, they would reload the page.
-	optimizeDeps: { include: ['yjs', 'y-protocols/sync', 'lib0/encoding', 'lib0/decoding', 'svelte-dnd-action', 'fractional-indexing', 'chart.js', 'html-to-image'] },
+	optimizeDeps: { include: ['yjs', 'y-protocols/sync', 'lib0/encoding', 'lib0/decoding', 'svelte-dnd-action', 'fractional-indexing', 'chart.js', 'html-to-image', 'maplibre-gl', 'idb'] },
 	test: {
 		include: ['src/**/*.spec.ts', 'tests/integration/**/*.test.ts'],
 		globalSetup: ['tests/setup/database.ts'],

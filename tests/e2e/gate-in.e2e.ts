@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { openAs, setCurrentSite, withDatabase } from './support';
+import { pdfText } from '../../src/lib/server/documents/pdf-text';
+import { documentIsMarked, markDocument, openAs, setCurrentSite, waitUntilLive, withDatabase } from './support';
 
 /**
  * A whole gate-in on a phone: the operator types a plate, sees the vehicle and the suggested
@@ -63,9 +64,19 @@ async function cameraPhoto(page: Page): Promise<Buffer> {
 	return Buffer.from(dataUrl.split(',')[1], 'base64');
 }
 
-test('an operator records a gate-in with a photo on a phone', async ({ browser }) => {
-	test.setTimeout(120_000);
+test('an operator records a gate-in with a photo on a phone; the yard map shows the vehicle arrive in the suggested bay', async ({ browser }) => {
+	test.setTimeout(180_000);
 	const a = await arrange();
+	// The site manager's yard map, open on a desktop while the operator works at the gate.
+	await setCurrentSite('responsable@relais.demo', 'HUB-LYS');
+	const desk = await openAs(browser, 'responsable@relais.demo', '/yard', { viewport: { width: 1440, height: 900 } });
+	await waitUntilLive(desk);
+	const deskMap = desk.locator('[data-yard-map]');
+	await expect(deskMap).toHaveAttribute('data-map-state', 'ready', { timeout: 20_000 });
+	await expect(desk.locator(`[data-yard-zones] li[data-bay="${a.bayNumber}"]`)).not.toHaveAttribute('data-plate', a.plate);
+	const drawnBefore = Number(await deskMap.getAttribute('data-rendered-vehicles'));
+	await markDocument(desk);
+
 	const page = await openAs(browser, 'operateur@relais.demo', '/yard/gate', phone);
 
 	// Typed as people type plates: lower case, spaces.
@@ -94,6 +105,23 @@ test('an operator records a gate-in with a photo on a phone', async ({ browser }
 	await expect(page.locator('[data-done]')).toContainText(`${a.plate}, place ${a.bayNumber}`);
 	await expect(page.locator('[data-done]')).toContainText('1 photo');
 	await shoot(page, 'gate-in-phone-done');
+
+	// On the desktop map, without a reload: the vehicle stands in the bay the phone suggested.
+	await expect(desk.locator(`[data-yard-zones] li[data-bay="${a.bayNumber}"]`)).toHaveAttribute('data-plate', a.plate, { timeout: 5_000 });
+	await expect.poll(async () => Number(await deskMap.getAttribute('data-rendered-vehicles')), { timeout: 5_000 }).toBe(drawnBefore + 1);
+	expect(await documentIsMarked(desk), 'the map followed in place').toBe(true);
+	await desk.locator('#yard-search').fill(a.plate);
+	await desk.locator('#yard-search').press('Enter');
+	await expect(desk.locator(`[data-vehicle-card="${a.vehicleId}"] [data-card-bay]`)).toContainText(a.bayNumber);
+	await desk.screenshot({ path: `${DIR}/yard-map-gate-in-desktop.png` });
+	// Its card links the inspection report: the état des lieux, with the plate and the damage.
+	const report = await desk.request.get((await desk.locator(`[data-vehicle-card="${a.vehicleId}"] [data-inspection-report]`).getAttribute('href'))!);
+	expect(report.headers()['content-type']).toBe('application/pdf');
+	const text = await pdfText(new Uint8Array(await report.body()));
+	expect(text).toContain('État des lieux du véhicule');
+	expect(text).toContain(a.plate);
+	expect(text).toContain('Aile avant gauche');
+	await desk.context().close();
 
 	const written = await withDatabase(async (db) => {
 		const vehicle = (await db.query(`select status, bay_id, mileage_km, arrived_at from public.vehicles where id = $1`, [a.vehicleId])).rows[0];

@@ -40,9 +40,9 @@ export default async function warmUp(config: FullConfig): Promise<void> {
 		await visit(null, ['/login']);
 		// Until the dependency pre-bundling settles, a fresh page may fail to hydrate: wait for one that does.
 		await untilHydrated(browser, project.baseURL!);
-		await visit('responsable@relais.demo', ['/today', '/today?wall=1', '/orders', '/orders/new', '/prices', '/transfers', '/drivers', '/board', '/board?wall=1', '/invoices', '/admin/documents', '/admin/audit', '/kpi']);
+		await visit('responsable@relais.demo', ['/today', '/today?wall=1', '/orders', '/orders/new', '/prices', '/transfers', '/transfers/map', '/drivers', '/stock', '/stock/import', '/yard', '/yard/gate', '/convoy', '/board', '/board?wall=1', '/invoices', '/admin/documents', '/admin/audit', '/kpi']);
 		await visit('admin@relais.demo', ['/admin/devices']);
-		await visit('client@relais.demo', ['/portal', '/portal/orders/new', '/portal/invoices']);
+		await visit('client@relais.demo', ['/portal', '/portal/orders/new', '/portal/invoices', '/portal/convoy']);
 	} finally {
 		await browser.close();
 	}

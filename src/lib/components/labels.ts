@@ -44,6 +44,7 @@ const sectionLabels: Record<Section, () => string> = {
 	stock: m.section_stock,
 	transfers: m.section_transfers,
 	drivers: m.drivers_section,
+	convoy: m.convoy_nav,
 	tickets: m.section_tickets,
 	kpi: m.section_kpi,
 	admin: m.section_admin,

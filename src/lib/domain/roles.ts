@@ -40,6 +40,7 @@ export type Section =
 	| 'stock'
 	| 'transfers'
 	| 'drivers'
+	| 'convoy'
 	| 'tickets'
 	| 'kpi'
 	| 'admin'
@@ -47,13 +48,13 @@ export type Section =
 
 /** Which sections a role works in, in menu order (the screens of PRODUCT.md's role table). */
 export const sectionsByRole: Record<AppRole, Section[]> = {
-	operator: ['today', 'yard'],
-	team_lead: ['today', 'board', 'yard', 'orders'],
-	csm: ['today', 'orders', 'invoices', 'tickets', 'stock'],
-	sales: ['today', 'stock', 'transfers'],
-	site_manager: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'stock', 'transfers', 'drivers', 'tickets', 'kpi'],
-	director: ['today', 'kpi', 'stock', 'transfers', 'drivers', 'orders', 'invoices'],
+	operator: ['today', 'yard', 'convoy'],
+	team_lead: ['today', 'board', 'yard', 'orders', 'convoy'],
+	csm: ['today', 'orders', 'invoices', 'tickets', 'stock', 'convoy'],
+	sales: ['today', 'stock', 'transfers', 'convoy'],
+	site_manager: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'stock', 'transfers', 'drivers', 'convoy', 'tickets', 'kpi'],
+	director: ['today', 'kpi', 'stock', 'transfers', 'drivers', 'convoy', 'orders', 'invoices'],
 	driver: ['transfers', 'drivers'],
 	client: ['portal'],
-	admin: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'stock', 'transfers', 'drivers', 'tickets', 'kpi', 'admin']
+	admin: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'stock', 'transfers', 'drivers', 'convoy', 'tickets', 'kpi', 'admin']
 };

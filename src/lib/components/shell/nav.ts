@@ -6,8 +6,10 @@ import ClipboardCheck from 'lucide-svelte/icons/clipboard-check';
 import ClipboardList from 'lucide-svelte/icons/clipboard-list';
 import Gauge from 'lucide-svelte/icons/gauge';
 import IdCard from 'lucide-svelte/icons/id-card';
+import MapIcon from 'lucide-svelte/icons/map';
 import MessagesSquare from 'lucide-svelte/icons/messages-square';
 import Receipt from 'lucide-svelte/icons/receipt';
+import Route from 'lucide-svelte/icons/route';
 import Tag from 'lucide-svelte/icons/tag';
 import Truck from 'lucide-svelte/icons/truck';
 import type { IconComponent } from '../icons';
@@ -26,12 +28,14 @@ export interface NavItem {
 const routes: Partial<Record<Section, Omit<NavItem, 'section'>>> = {
 	today: { href: '/today', icon: CalendarCheck },
 	board: { href: '/board', icon: CalendarRange },
+	yard: { href: '/yard', icon: MapIcon },
 	orders: { href: '/orders', icon: ClipboardCheck },
 	invoices: { href: '/invoices', icon: Receipt },
 	prices: { href: '/prices', icon: Tag },
 	stock: { href: '/stock', icon: CarFront },
 	transfers: { href: '/transfers', icon: Truck },
 	drivers: { href: '/drivers', icon: IdCard },
+	convoy: { href: '/convoy', icon: Route },
 	tickets: { href: '/inbox', icon: MessagesSquare },
 	kpi: { href: '/kpi', icon: Gauge },
 	portal: { href: '/portal', icon: ClipboardList }

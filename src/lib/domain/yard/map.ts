@@ -72,6 +72,8 @@ export interface VehicleCard {
 	orders: { id: string; reference: string; deadline: string }[];
 	openTasks: { id: string; service: string; status: 'todo' | 'planned' | 'in_progress'; plannedOn: string | null }[];
 	lastInspectionAt: Date | null;
+	/** Its report (état des lieux or delivery report) is served at /files/inspections/<id>. */
+	lastInspectionId: string | null;
 	photos: number;
 }
 

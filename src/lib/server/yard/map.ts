@@ -93,6 +93,7 @@ export async function vehicleCard(sql: Sql, vehicleId: string, locale: 'fr' | 'e
 	const { rows } = await sql.query<Omit<VehicleCard, 'orders' | 'openTasks'>>(
 		`select v.id, v.plate, v.vin, v.make, v.model, v.colour, v.status, c.name as client, b.number as bay, z.name as zone,
 		        (select max(i.created_at) from public.inspections i where i.vehicle_id = v.id) as "lastInspectionAt",
+		        (select i.id from public.inspections i where i.vehicle_id = v.id order by i.created_at desc limit 1) as "lastInspectionId",
 		        (select coalesce(sum(jsonb_array_length(i.photos)), 0)::int from public.inspections i where i.vehicle_id = v.id) as photos
 		 from public.vehicles v
 		 left join public.client_accounts c on c.id = v.client_account_id
