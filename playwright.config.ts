@@ -25,7 +25,10 @@ export default defineConfig({
 		locale: 'fr-FR',
 		timezoneId: 'Europe/Paris',
 		trace: 'retain-on-failure',
-		screenshot: 'only-on-failure'
+		screenshot: 'only-on-failure',
+		// The app's service worker keeps a copy of every response for offline use, which on the dev
+		// server (hundreds of modules per page) slows every test; offline.e2e.ts turns it on.
+		serviceWorkers: 'block'
 	},
 	projects: [
 		{

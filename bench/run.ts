@@ -9,8 +9,9 @@ import { main as kpi } from './kpi';
 import { main as threads } from './threads';
 import { main as soak } from './wall-soak';
 import { main as stock } from './stock';
+import { main as yard } from './yard';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { board, fanout, invoicing, kpi, soak, stock, threads };
+const benches: Record<string, (args: string[]) => Promise<void>> = { board, fanout, invoicing, kpi, soak, stock, threads, yard };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = benches[name ?? ''];

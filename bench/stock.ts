@@ -9,6 +9,8 @@
  * - Import throughput: a 10,000-row CSV (French format) imported by the site's manager through
  *   `startStockImport` (parse, check, batches under RLS, every trigger on), then the same file
  *   again (every row unchanged).
+ * - The convoy calculator: `routeBetweenCommunes` between 1,000 random pairs of communes (after
+ *   the network's one-time load), p50/p95 per query.
  *
  *   npm run bench -- stock [--runs 30] [--server postgres://postgres@127.0.0.1:5432/postgres] [--keep]
  */
@@ -16,6 +18,8 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { closePools, getPool, withUser, type JwtClaims } from '../src/lib/server/db/pool';
+import { network } from '../src/lib/server/convoy/network';
+import { routeBetweenCommunes } from '../src/lib/server/convoy/service';
 import { startStockImport } from '../src/lib/server/stock/import-stock';
 import { listStock, type StockFilters } from '../src/lib/server/stock/list-stock';
 import { privateDatabase } from './private-database';
@@ -139,6 +143,22 @@ export async function main(args: string[]): Promise<void> {
 	const again = await importOnce();
 	console.log(`same file again: ${again.ms} ms, ${again.rows_per_s} rows/s (${again.created} created, ${again.unchanged} unchanged)`);
 
+	const loadStarted = performance.now();
+	const communes = network().communes;
+	const networkLoadMs = Math.round(performance.now() - loadStarted);
+	const routeTimes: number[] = [];
+	let unreachable = 0;
+	for (let i = 0; i < 1000; i++) {
+		const from = communes[Math.floor(Math.random() * communes.length)].insee;
+		const to = communes[Math.floor(Math.random() * communes.length)].insee;
+		const started = performance.now();
+		if (!routeBetweenCommunes(from, to)) unreachable += 1;
+		routeTimes.push(performance.now() - started);
+	}
+	const { p50_ms, p95_ms, p99_ms } = summarise(routeTimes);
+	const convoy = { pairs: 1000, unreachable, network_load_ms: networkLoadMs, p50_ms, p95_ms, p99_ms };
+	console.log(`convoy calculator: network loaded in ${networkLoadMs} ms; 1000 random pairs p50 ${p50_ms} ms, p95 ${p95_ms} ms (${unreachable} without a land link)`);
+
 	await closePools();
 	if (!values.keep) await db.drop();
 	console.log(
@@ -151,7 +171,8 @@ export async function main(args: string[]): Promise<void> {
 			import: {
 				first: { rows: IMPORT_ROWS, ms: first.ms, rows_per_s: first.rows_per_s, created: first.created },
 				again: { rows: IMPORT_ROWS, ms: again.ms, rows_per_s: again.rows_per_s, created: again.created, unchanged: again.unchanged }
-			}
+			},
+			convoy
 		})
 	);
 }

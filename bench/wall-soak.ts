@@ -184,7 +184,7 @@ async function measureLatency(browser: Browser, db: pg.Client, origin: string, h
 	return { n: times.length, p50: at(0.5), p95: at(0.95), max: Math.round(times[times.length - 1]) };
 }
 
-async function waitForHealth(origin: string): Promise<void> {
+export async function waitForHealth(origin: string): Promise<void> {
 	const deadline = Date.now() + 60_000;
 	while (Date.now() < deadline) {
 		try {

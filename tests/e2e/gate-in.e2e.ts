@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { pdfText } from '../../src/lib/server/documents/pdf-text';
-import { documentIsMarked, markDocument, openAs, setCurrentSite, waitUntilLive, withDatabase } from './support';
+import { arrangeGateIn, documentIsMarked, markDocument, openAs, setCurrentSite, waitUntilLive, withDatabase } from './support';
 
 /**
  * A whole gate-in on a phone: the operator types a plate, sees the vehicle and the suggested
@@ -18,34 +18,6 @@ async function shoot(page: Page, name: string, fullPage = false) {
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 	expect(overflow, `${name} is wider than the viewport`).toBeLessThanOrEqual(0);
 	await page.screenshot({ path: `${DIR}/${name}.png`, fullPage });
-}
-
-interface Arranged {
-	vehicleId: string;
-	plate: string;
-	bayId: string;
-	bayNumber: string;
-	/** The database's clock when arranged: movements recorded after it are this run's. */
-	since: Date;
-}
-
-/** An expected vehicle of HUB-LYS with a plate of its own (with work planned, when the demo has one), and its suggested bay. */
-async function arrange(): Promise<Arranged> {
-	await setCurrentSite('operateur@relais.demo', 'HUB-LYS');
-	return withDatabase(async (db) => {
-		const { rows } = await db.query(
-			`select v.id, v.plate, b.id as bay_id, b.number as bay_number, now() as since
-			 from public.vehicles v join public.sites s on s.id = v.site_id and s.code = 'HUB-LYS'
-			 cross join lateral (select public.suggest_bay(v.site_id, v.id) as id) sb
-			 join public.bays b on b.id = sb.id
-			 where v.status = 'expected' and v.bay_id is null and v.plate is not null
-			   and (select count(*) from public.vehicles w where w.plate = v.plate) = 1
-			 order by exists (select 1 from public.tasks t where t.vehicle_id = v.id and t.status in ('todo', 'planned')) desc, v.plate
-			 limit 1`
-		);
-		if (!rows[0]) throw new Error('The demo data has no expected vehicle with a plate at HUB-LYS');
-		return { vehicleId: rows[0].id, plate: rows[0].plate, bayId: rows[0].bay_id, bayNumber: rows[0].bay_number, since: rows[0].since };
-	});
 }
 
 /** A 3200 × 2400 PNG drawn by the browser: a camera-sized photo the page must shrink. */
@@ -66,14 +38,15 @@ async function cameraPhoto(page: Page): Promise<Buffer> {
 
 test('an operator records a gate-in with a photo on a phone; the yard map shows the vehicle arrive in the suggested bay', async ({ browser }) => {
 	test.setTimeout(180_000);
-	const a = await arrange();
+	const a = await arrangeGateIn();
 	// The site manager's yard map, open on a desktop while the operator works at the gate.
 	await setCurrentSite('responsable@relais.demo', 'HUB-LYS');
 	const desk = await openAs(browser, 'responsable@relais.demo', '/yard', { viewport: { width: 1440, height: 900 } });
 	await waitUntilLive(desk);
 	const deskMap = desk.locator('[data-yard-map]');
 	await expect(deskMap).toHaveAttribute('data-map-state', 'ready', { timeout: 20_000 });
-	await expect(desk.locator(`[data-yard-zones] li[data-bay="${a.bayNumber}"]`)).not.toHaveAttribute('data-plate', a.plate);
+	const parked = desk.locator(`[data-yard-zones] li[data-bay="${a.bayNumber}"]`);
+	await expect(parked, 'the suggested bay is free').toHaveCount(0);
 	const drawnBefore = Number(await deskMap.getAttribute('data-rendered-vehicles'));
 	await markDocument(desk);
 
@@ -107,7 +80,7 @@ test('an operator records a gate-in with a photo on a phone; the yard map shows 
 	await shoot(page, 'gate-in-phone-done');
 
 	// On the desktop map, without a reload: the vehicle stands in the bay the phone suggested.
-	await expect(desk.locator(`[data-yard-zones] li[data-bay="${a.bayNumber}"]`)).toHaveAttribute('data-plate', a.plate, { timeout: 5_000 });
+	await expect(parked).toHaveAttribute('data-plate', a.plate, { timeout: 5_000 });
 	await expect.poll(async () => Number(await deskMap.getAttribute('data-rendered-vehicles')), { timeout: 5_000 }).toBe(drawnBefore + 1);
 	expect(await documentIsMarked(desk), 'the map followed in place').toBe(true);
 	await desk.locator('#yard-search').fill(a.plate);

@@ -106,3 +106,31 @@ export async function setCurrentSite(email: string, siteCode: string): Promise<v
 		)
 	);
 }
+
+export interface ArrangedGateIn {
+	vehicleId: string;
+	plate: string;
+	bayId: string;
+	bayNumber: string;
+	/** The database's clock when arranged: movements recorded after it are this run's. */
+	since: Date;
+}
+
+/** An expected vehicle of HUB-LYS with a plate of its own (with work planned, when the demo has one), and its suggested bay. */
+export async function arrangeGateIn(): Promise<ArrangedGateIn> {
+	await setCurrentSite('operateur@relais.demo', 'HUB-LYS');
+	return withDatabase(async (db) => {
+		const { rows } = await db.query(
+			`select v.id, v.plate, b.id as bay_id, b.number as bay_number, now() as since
+			 from public.vehicles v join public.sites s on s.id = v.site_id and s.code = 'HUB-LYS'
+			 cross join lateral (select public.suggest_bay(v.site_id, v.id) as id) sb
+			 join public.bays b on b.id = sb.id
+			 where v.status = 'expected' and v.bay_id is null and v.plate is not null
+			   and (select count(*) from public.vehicles w where w.plate = v.plate) = 1
+			 order by exists (select 1 from public.tasks t where t.vehicle_id = v.id and t.status in ('todo', 'planned')) desc, v.plate
+			 limit 1`
+		);
+		if (!rows[0]) throw new Error('The demo data has no expected vehicle with a plate at HUB-LYS');
+		return { vehicleId: rows[0].id, plate: rows[0].plate, bayId: rows[0].bay_id, bayNumber: rows[0].bay_number, since: rows[0].since };
+	});
+}

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { arrangeTaskForToday, openAs, setCurrentSite } from './support';
+import { arrangeTaskForToday, openAs, setCurrentSite, waitUntilLive, withDatabase } from './support';
 
 /** Posts to a form action the way `use:enhance` does, and returns Kit's JSON answer. */
 async function postAction(page: Page, action: string, form: Record<string, string>) {
@@ -49,6 +49,42 @@ test.describe('today: task actions', () => {
 		await expect(row).toHaveAttribute('data-status', 'planned');
 		await director.context().close();
 	});
+});
+
+test('an operator flags a problem on a task from the phone; the manager sees it live; it is cleared', async ({ browser }) => {
+	const task = await arrangeTaskForToday('Europa Location');
+	await withDatabase((db) => db.query(`update public.tasks set flag_reason = null where id = $1`, [task.id]));
+	const phone = await openAs(browser, 'operateur@relais.demo', '/today', { viewport: { width: 390, height: 844 }, hasTouch: true });
+	const manager = await openAs(browser, 'responsable@relais.demo', '/today');
+	await Promise.all([waitUntilLive(phone), waitUntilLive(manager)]);
+	const card = phone.locator(`[data-tasks-cards] [data-task-id="${task.id}"]`);
+	const row = manager.locator(`[data-tasks-table] tr[data-task-id="${task.id}"]`);
+
+	await card.getByText('Signaler un problème').click();
+	// An empty reason is refused field by field, and nothing is flagged.
+	await card.locator('[data-flag-submit]').click();
+	await expect(phone.locator('[data-form-error]').first()).toBeVisible();
+	await card.getByLabel('Ce qui ne va pas').fill('Pneu arrière crevé');
+	await card.locator('[data-flag-submit]').click();
+	await expect(card.locator('[data-flagged]')).toHaveText('Problème : Pneu arrière crevé');
+	await expect(row.locator('[data-flagged]')).toHaveText('Problème : Pneu arrière crevé', { timeout: 5_000 });
+	await phone.screenshot({ path: 'tests/screenshots/today-flag-phone.png', fullPage: true });
+	const stamped = await withDatabase(async (db) =>
+		(
+			await db.query(
+				`select t.flag_reason, p.email from public.tasks t join auth.users p on p.id = t.flagged_by where t.id = $1`,
+				[task.id]
+			)
+		).rows[0]
+	);
+	expect(stamped).toEqual({ flag_reason: 'Pneu arrière crevé', email: 'operateur@relais.demo' });
+
+	await card.getByText('Modifier le signalement').click();
+	await card.locator('[data-flag-clear]').click();
+	await expect(card.locator('[data-flagged]')).toHaveCount(0);
+	await expect(row.locator('[data-flagged]')).toHaveCount(0, { timeout: 5_000 });
+	await phone.context().close();
+	await manager.context().close();
 });
 
 test('the site switcher moves a multi-site person to another site', async ({ browser }) => {

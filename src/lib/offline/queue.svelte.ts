@@ -142,25 +142,26 @@ type Answer = Parameters<Exclude<Awaited<ReturnType<SubmitFunction>>, void>>[0];
 
 /**
  * `use:enhance` for actions a phone may have to queue. Each submission gets an idempotency key
- * (the `idempotencyKey` field the action passes to `once()`); offline, or when the request dies on
- * the network, the submission goes to the outbox instead of failing. `after` replaces the default
- * update once the server has answered.
+ * (the `idempotencyKey` field the action passes to `once()` or its database function); offline,
+ * or when the request dies on the network, the submission goes to the outbox instead of failing
+ * and `queued` is told. `answered` replaces the default update once the server has answered.
  */
-export function queueable(label: string, after?: (answer: Answer) => Promise<void>): SubmitFunction {
+export function queueable(label: string, on: { answered?: (answer: Answer) => Promise<void>; queued?: () => void } = {}): SubmitFunction {
 	return ({ formData, action, cancel }) => {
 		formData.set('idempotencyKey', crypto.randomUUID());
 		const url = action.pathname + action.search;
 		if (!navigator.onLine) {
 			cancel();
-			void offline.enqueue(url, formData, label);
+			void offline.enqueue(url, formData, label).then(on.queued);
 			return;
 		}
 		return async (answer) => {
 			if (answer.result.type === 'error' && answer.result.error instanceof TypeError) {
 				await offline.enqueue(url, formData, label);
+				on.queued?.();
 				return;
 			}
-			if (after) await after(answer);
+			if (on.answered) await on.answered(answer);
 			else await answer.update({ reset: false });
 		};
 	};

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { createRouter, type Router } from '$lib/domain/convoy/router';
-import { foldName } from '$lib/domain/convoy/geo';
+import { createRouter, type Router } from '../../domain/convoy/router';
+import { foldName } from '../../domain/convoy/geo';
 
 export const NETWORK_FILE = path.join(process.cwd(), 'data', 'convoy', 'network.json.gz');
 

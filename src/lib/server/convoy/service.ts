@@ -1,5 +1,5 @@
-import { foldName } from '$lib/domain/convoy/geo';
-import { quoteConvoy, type ConvoyQuote, type ConvoyTariff, type QuoteRequest } from '$lib/domain/convoy/tariff';
+import { foldName } from '../../domain/convoy/geo';
+import { quoteConvoy, type ConvoyQuote, type ConvoyTariff, type QuoteRequest } from '../../domain/convoy/tariff';
 import { network, type Commune } from './network';
 
 /**

@@ -8,6 +8,8 @@ import { appPool } from '$lib/server/db';
 import { notifyOrderReady } from '$lib/server/notify/events';
 import { once } from '$lib/server/offline/receipts';
 import { orderMadeReady } from '$lib/server/orders/ready';
+import { YardError } from '$lib/server/yard/errors';
+import { flagTask } from '$lib/server/yard/flag';
 import { moveTask, siteToday, todayCounters, todayTasks, type Transition } from './tasks.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -68,7 +70,28 @@ async function move({ request, locals }: RequestEvent, transition: Transition) {
 	}
 }
 
+// A flag is raised with a reason, or cleared with the form's "clear" button.
+const flagForm = z.object({
+	taskId: z.guid(),
+	reason: z.string().optional(),
+	clear: z.string().optional(),
+	idempotencyKey: z.guid().optional()
+});
+
 export const actions: Actions = {
 	start: (event) => move(event, 'start'),
-	complete: (event) => move(event, 'complete')
+	complete: (event) => move(event, 'complete'),
+	flag: async ({ request, locals }) => {
+		const parsed = validate(flagForm, Object.fromEntries(await request.formData()), getLocale());
+		if (!parsed.ok) return fail(400, { errors: parsed.errors });
+		const { taskId, idempotencyKey } = parsed.data;
+		const reason = parsed.data.clear ? null : (parsed.data.reason ?? '');
+		try {
+			await locals.db((sql) => once(sql, idempotencyKey, 'task.flag', () => flagTask(sql, { taskId, reason }, getLocale())));
+		} catch (err) {
+			if (err instanceof YardError) return fail(err.status, { taskId, errors: err.errors });
+			throw err;
+		}
+		return { taskId, flagged: reason !== null };
+	}
 };

@@ -28,6 +28,8 @@ export interface TodayTask {
 	teamName: string | null;
 	teamColour: string | null;
 	orderReference: string | null;
+	/** A problem an operator raised on the task, until it is cleared. */
+	flagReason: string | null;
 }
 
 /** Vehicles physically at the site, whatever they are there for. */
@@ -76,7 +78,7 @@ export async function todayTasks(sql: Sql, siteId: string, locale: 'fr' | 'en'):
 		        case when $2 = 'en' then sv.name_en else sv.name_fr end as service,
 		        c.name as client_name, c.colour as client_colour,
 		        tm.name as team_name, tm.colour as team_colour,
-		        o.reference as order_reference
+		        o.reference as order_reference, t.flag_reason
 		 from public.tasks t
 		 join site on site.id = t.site_id
 		 join public.client_accounts c on c.id = t.client_account_id
@@ -107,7 +109,8 @@ export async function todayTasks(sql: Sql, siteId: string, locale: 'fr' | 'en'):
 		clientColour: r.client_colour,
 		teamName: r.team_name,
 		teamColour: r.team_colour,
-		orderReference: r.order_reference
+		orderReference: r.order_reference,
+		flagReason: r.flag_reason
 	}));
 }
 
