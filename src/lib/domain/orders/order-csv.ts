@@ -88,7 +88,8 @@ const headerAliases: Record<string, CsvColumn> = {
 	prestation: 'services'
 };
 
-const energyAliases: Record<string, Energy> = {
+/** Energy names as people write them (simplified with `simplify`), French and English. */
+export const energyAliases: Record<string, Energy> = {
 	petrol: 'petrol',
 	gasoline: 'petrol',
 	essence: 'petrol',
@@ -113,7 +114,8 @@ const energyAliases: Record<string, Energy> = {
 const serviceCodePattern = /^[A-Z0-9_]{2,24}$/;
 
 /** "Modèle", " N° de série " → "modele", "ndeserie": how names are compared. */
-function simplify(text: string): string {
+/** Lower case without accents, spaces or punctuation: how header cells and energies are compared. */
+export function simplify(text: string): string {
 	return text
 		.normalize('NFD')
 		.replace(/[\u0300-\u036f]/g, '')

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { decodeCsvBytes } from '../../domain/orders/order-csv';
 import { normaliseVehicleRef } from '../../domain/orders/vehicle-input';
 import { energies, type Energy } from '../../components/stock/options';
+import { energyAliases, simplify } from '../../domain/orders/order-csv';
 
 export { decodeCsvBytes };
 
@@ -121,32 +122,6 @@ const headerAliases: Record<string, StockCsvField> = {
 	dateentreestock: 'stocked_on',
 	dateentreeenstock: 'stocked_on'
 };
-
-const energyAliases: Record<string, Energy> = {
-	petrol: 'petrol',
-	gasoline: 'petrol',
-	essence: 'petrol',
-	diesel: 'diesel',
-	gazole: 'diesel',
-	hybrid: 'hybrid',
-	hybride: 'hybrid',
-	pluginhybrid: 'plugin_hybrid',
-	hybriderechargeable: 'plugin_hybrid',
-	phev: 'plugin_hybrid',
-	electric: 'electric',
-	electrique: 'electric',
-	ev: 'electric',
-	lpg: 'lpg',
-	gpl: 'lpg'
-};
-
-function simplify(text: string): string {
-	return text
-		.normalize('NFD')
-		.replace(/[\u0300-\u036f]/g, '')
-		.toLowerCase()
-		.replace(/[^a-z0-9]/g, '');
-}
 
 /** "14 990,50 €", "14990.5", "14,990.50" → cents; null when it is not an amount. */
 export function parseEuros(text: string): number | null {
