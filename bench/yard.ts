@@ -173,21 +173,19 @@ async function openMap(page: Page, origin: string): Promise<void> {
 
 /** When (epoch ms, the same machine's clock) the page's plan shows `plate` in bay `number`. */
 function seenAt(page: Page, number: string, plate: string): Promise<number> {
-	return page.evaluate(
-		([bay, plate]) =>
-			new Promise<number>((resolve) => {
-				const shown = () => document.querySelector(`[data-yard-zones] li[data-bay="${bay}"][data-plate="${plate}"]`);
-				const now = () => performance.timeOrigin + performance.now();
-				if (shown()) return resolve(now());
-				const observer = new MutationObserver(() => {
-					if (!shown()) return;
-					observer.disconnect();
-					resolve(now());
-				});
-				observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-plate'] });
-			}),
-		[number, plate]
-	);
+	// A string, not a function: the bench's transpiler would name inner functions with a helper
+	// the page does not have.
+	const selector = JSON.stringify(`[data-yard-zones] li[data-bay="${number}"][data-plate="${plate}"]`);
+	return page.evaluate(`new Promise((resolve) => {
+		const done = () => resolve(performance.timeOrigin + performance.now());
+		if (document.querySelector(${selector})) return done();
+		const observer = new MutationObserver(() => {
+			if (!document.querySelector(${selector})) return;
+			observer.disconnect();
+			done();
+		});
+		observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-plate'] });
+	})`) as Promise<number>;
 }
 
 async function signIn(context: BrowserContext, origin: string): Promise<void> {
