@@ -129,10 +129,12 @@ export async function main(args: string[]): Promise<void> {
 				[site.id]
 			);
 			const move = rows[0];
-			const seen = open.map((page) => seenAt(page, move.number, move.plate));
+			// Handled from the start: a page failing must end the bench through `finally`, not crash it.
+			const seen = Promise.all(open.map((page) => seenAt(page, move.number, move.plate)));
+			seen.catch(() => {});
 			const started = Date.now();
 			await withUser(pool, { sub: admin, role: 'authenticated' }, (sql) => sql.query('select public.move_vehicle($1, $2)', [move.vehicle, move.bay]));
-			const at = await Promise.all(seen);
+			const at = await seen;
 			latencies.push(...at.map((t) => t - started));
 			const round = summarise(at.map((t) => t - started));
 			console.log(`move ${i + 1}: ${move.plate} → ${move.number}, seen by ${maps} maps, p50 ${round.p50_ms} ms, max ${Math.max(...at) - started} ms`);
