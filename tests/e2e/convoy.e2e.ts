@@ -1,22 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { openAs } from './support';
+import { openAs, shoot } from './support';
 
 /**
  * The convoy calculator: a client quotes from the portal on a phone, picking communes with the
  * mouse; a CSM quotes on a desktop with the keyboard only; an admin's tariff form refuses a
  * malformed amount field by field and saves a good one. Every quote shows the estimate note.
  */
-const DIR = 'tests/screenshots';
-mkdirSync(DIR, { recursive: true });
 const phone = { width: 390, height: 844 };
-
-async function shoot(page: Page, name: string) {
-	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-	expect(overflow, `${name} is wider than the viewport`).toBeLessThanOrEqual(0);
-	await page.evaluate(() => window.scrollTo(0, 0));
-	await page.screenshot({ path: `${DIR}/${name}.png`, fullPage: true });
-}
 
 /** The distance shown, in km, read from "≈ 337,5 km". */
 async function shownKm(page: Page): Promise<number> {

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
-import { openAs, withDatabase } from './support';
+import { expect, test } from '@playwright/test';
+import { openAs, shoot, withDatabase } from './support';
 
 /**
  * Drivers' compliance in the browser: a site manager finds the demo partner driver who cannot
@@ -8,17 +7,8 @@ import { openAs, withDatabase } from './support';
  * and watches the driver become compliant; the file downloads through its authorised route.
  * The driver, on a phone, sees their own record and documents and nobody else's.
  */
-const DIR = 'tests/screenshots';
-mkdirSync(DIR, { recursive: true });
 const phone = { width: 390, height: 844 };
 const JULIEN = `md5('relais-demo/driver/2')::uuid`;
-
-async function shoot(page: Page, name: string) {
-	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-	expect(overflow, `${name} is wider than the viewport`).toBeLessThanOrEqual(0);
-	await page.evaluate(() => window.scrollTo(0, 0));
-	await page.screenshot({ path: `${DIR}/${name}.png`, fullPage: true });
-}
 
 /** Julien Moreau back to his demo state: active, and no ID card on file (earlier runs filed one). */
 async function arrange(): Promise<string> {

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { openAs, waitUntilReady, waitUntilLive, withDatabase } from './support';
+import { openAs, shoot, waitUntilLive, waitUntilReady, withDatabase } from './support';
 
 /**
  * The manager dashboard: the director reads the group's figures, narrows them to a site, opens
@@ -8,8 +8,6 @@ import { openAs, waitUntilReady, waitUntilLive, withDatabase } from './support';
  * the database; an operator is refused; a bad period is a 400 with the field's message.
  * Screenshots at desktop and phone sizes.
  */
-const DIR = 'tests/screenshots';
-mkdirSync(DIR, { recursive: true });
 const desktop = { width: 1440, height: 900 };
 const phone = { width: 390, height: 844 };
 
@@ -18,13 +16,6 @@ function window90(): { start: string; end: string } {
 	const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(d);
 	const now = new Date();
 	return { start: day(new Date(now.getTime() - 90 * 86_400_000)), end: day(now) };
-}
-
-async function shoot(page: Page, name: string) {
-	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-	expect(overflow, `${name} is wider than the viewport`).toBeLessThanOrEqual(0);
-	await page.evaluate(() => window.scrollTo(0, 0));
-	await page.screenshot({ path: `${DIR}/${name}.png`, fullPage: true });
 }
 
 const figure = async (page: Page, kpi: string) => Number((await page.locator(`[data-kpi-value="${kpi}"]`).innerText()).replace(/\D/g, ''));

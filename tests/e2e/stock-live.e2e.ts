@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { documentIsMarked, markDocument, openAs, waitUntilLive, withDatabase } from './support';
+import { documentIsMarked, markDocument, openAs, shoot, waitUntilLive, withDatabase } from './support';
 
 /**
  * The stock follows the group live, and a site's stock comes in from a CSV file. A salesperson
@@ -8,16 +7,7 @@ import { documentIsMarked, markDocument, openAs, waitUntilLive, withDatabase } f
  * while a vehicle there is sold and another moves away: the list updates in place. A site
  * manager imports a file with a bad row, reads the report, and imports it again: nothing new.
  */
-const DIR = 'tests/screenshots';
-mkdirSync(DIR, { recursive: true });
 const phone = { width: 390, height: 844 };
-
-async function shoot(page: Page, name: string) {
-	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-	expect(overflow, `${name} is wider than the viewport`).toBeLessThanOrEqual(0);
-	await page.evaluate(() => window.scrollTo(0, 0));
-	await page.screenshot({ path: `${DIR}/${name}.png`, fullPage: true });
-}
 
 const siteId = (code: string) => withDatabase(async (db) => (await db.query(`select id from public.sites where code = $1`, [code])).rows[0].id as string);
 

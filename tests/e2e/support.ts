@@ -1,5 +1,18 @@
 import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
 import pg from 'pg';
+
+/** Where screenshots go for a human to look at (not committed). */
+const SCREENSHOTS = 'tests/screenshots';
+
+/** A full-page screenshot from the top, after checking the page is no wider than its viewport. */
+export async function shoot(page: Page, name: string): Promise<void> {
+	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+	expect(overflow, `${name} is wider than the viewport`).toBeLessThanOrEqual(0);
+	await page.evaluate(() => window.scrollTo(0, 0));
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
 
 /** Every demo login shares this password (supabase/seed.sql). */
 export const DEMO_PASSWORD = 'relais-demo';

@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { pdfText } from '../../src/lib/server/documents/pdf-text';
-import { documentIsMarked, markDocument, openAs, waitUntilLive, withDatabase } from './support';
+import { documentIsMarked, markDocument, openAs, shoot, waitUntilLive, withDatabase } from './support';
 
 /**
  * The tracker map: a director watches transfers in flight on a map drawn from a local style; the
@@ -9,17 +9,8 @@ import { documentIsMarked, markDocument, openAs, waitUntilLive, withDatabase } f
  * clicking the line opens its timeline; once delivered, the delivery note downloads as a PDF with
  * the sending site's legal details.
  */
-const DIR = 'tests/screenshots';
-mkdirSync(DIR, { recursive: true });
 const phone = { width: 390, height: 844 };
 const HUGO = 'd0000000-0000-4000-a003-000000000008';
-
-async function shoot(page: Page, name: string) {
-	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-	expect(overflow, `${name} is wider than the viewport`).toBeLessThanOrEqual(0);
-	await page.evaluate(() => window.scrollTo(0, 0));
-	await page.screenshot({ path: `${DIR}/${name}.png`, fullPage: true });
-}
 
 interface Arranged {
 	id: string;
