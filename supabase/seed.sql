@@ -78,7 +78,7 @@ insert into public.client_accounts (id, organisation_id, name, kind, colour, bil
 on conflict do nothing;
 
 -- ─── people: auth users, identities, profiles ───────────────────────────────────────────────
--- Rows 1-10 are the documented demo logins (one per role), 11-17 are extra staff.
+-- Rows 1-10 are the documented demo logins (one per role), 11-19 are extra staff.
 with people (n, email, full_name, phone, team_site, team_name, home_site) as (values
   (1,  'admin@relais.demo',             'Alice Martin',      '+33 6 12 40 18 01', null, null, 'HUB-LYS'),
   (2,  'directeur@relais.demo',         'Bernard Rousseau',  '+33 6 12 40 18 02', null, null, 'HUB-LYS'),
@@ -96,7 +96,9 @@ with people (n, email, full_name, phone, team_site, team_name, home_site) as (va
   (14, 'nathalie.roux@relais.demo',     'Nathalie Roux',     '+33 6 12 40 18 14', null, null, 'CON-GRE'),
   (15, 'olivier.chevalier@relais.demo', 'Olivier Chevalier', '+33 6 12 40 18 15', null, null, 'CON-MRP'),
   (16, 'pauline.lambert@relais.demo',   'Pauline Lambert',   '+33 6 12 40 18 16', null, null, 'CON-MRP'),
-  (17, 'quentin.faure@relais.demo',     'Quentin Faure',     '+33 6 12 40 18 17', 'HUB-LYS', 'Lavage', 'HUB-LYS')
+  (17, 'quentin.faure@relais.demo',     'Quentin Faure',     '+33 6 12 40 18 17', 'HUB-LYS', 'Lavage', 'HUB-LYS'),
+  (18, 'thomas.mercier@relais.demo',    'Thomas Mercier',    '+33 6 12 40 18 18', null, null, 'CON-LYV'),
+  (19, 'ines.morel@relais.demo',        'Inès Morel',        '+33 6 12 40 18 19', null, null, 'CON-GRE')
 ),
 person as (
   select p.*, ('d0000000-0000-4000-a003-' || lpad(p.n::text, 12, '0'))::uuid as id from people p
@@ -136,7 +138,7 @@ from (values
   (6, 'HUB-LYS', 'csm'), (6, 'HUB-MRS', 'csm'), (7, 'CON-LYV', 'sales'), (8, 'HUB-LYS', 'driver'),
   (11, 'HUB-MRS', 'operator'), (12, 'HUB-MRS', 'site_manager'), (13, 'CON-LYV', 'site_manager'),
   (14, 'CON-GRE', 'site_manager'), (15, 'CON-MRP', 'site_manager'), (16, 'CON-MRP', 'sales'),
-  (17, 'HUB-LYS', 'operator')
+  (17, 'HUB-LYS', 'operator'), (18, 'CON-LYV', 'sales'), (19, 'CON-GRE', 'sales')
 ) as m (n, site_code, role)
 left join public.sites s on s.code = m.site_code and s.organisation_id = 'd0000000-0000-4000-a000-000000000001'
 on conflict do nothing;
@@ -706,6 +708,149 @@ from (values
   (2, 'insurance', 'ALZ-44190', 200),
   (2, 'professional_card', 'FCO-38-1170', -12)
 ) as d (driver, kind, number, days)
+on conflict do nothing;
+
+-- ─── dealer CRM: customers, their history, leads, rules, forms, quotes ─────────────────────
+-- 240 customers met at the three dealerships (customer n first met at dealership n % 3),
+-- 2-4 interactions each over the last 120 days, 150 leads across the pipeline stages and a
+-- quote for each lead past the test drive. Customers 241-242 are duplicates of 5 and 12 (same
+-- phone typed another way, same email) for the merge screen. Sales people: Gaëlle Bernard and
+-- Thomas Mercier at CON-LYV, Inès Morel at CON-GRE, Pauline Lambert at CON-MRP.
+update public.organisations set settings = settings || '{"lead_response_minutes": 60}'
+where id = 'd0000000-0000-4000-a000-000000000001' and not settings ? 'lead_response_minutes';
+
+insert into public.lead_rules (id, organisation_id, site_id, position, kind, params)
+select md5('relais-demo/lead-rule/' || r.position)::uuid, 'd0000000-0000-4000-a000-000000000001', null,
+       r.position, r.kind::public.lead_rule_kind, r.params::jsonb
+from (values
+  (1, 'vehicle_site', '{}'),
+  (2, 'nearest_site', '{"max_km": 150}'),
+  (3, 'fastest_responder', '{}'),
+  (4, 'round_robin', '{}'),
+  (5, 'fallback', '{"site_id": "d0000000-0000-4000-a001-000000000003"}')
+) as r (position, kind, params)
+on conflict do nothing;
+
+-- Form keys: md5 of `relais-demo/lead-form/<site code>` (the embed address of each site).
+insert into public.lead_forms (id, organisation_id, site_id, public_key, title)
+select md5('relais-demo/lead-form-id/' || s.code)::uuid, s.organisation_id, s.id,
+       md5('relais-demo/lead-form/' || s.code), 'Demande de contact ' || s.name
+from public.sites s
+where s.organisation_id = 'd0000000-0000-4000-a000-000000000001' and s.kind = 'dealership'
+on conflict do nothing;
+
+with names as (
+  select array['Camille', 'Lucas', 'Chloé', 'Hugo', 'Manon', 'Louis', 'Sarah', 'Nathan', 'Léa', 'Théo',
+               'Julie', 'Antoine', 'Laura', 'Maxime', 'Pauline', 'Romain', 'Marie', 'Nicolas', 'Anaïs', 'Yanis'] as first,
+         array['Durand', 'Lambert', 'Bonnet', 'François', 'Martinez', 'Legrand', 'Garnier', 'Faure', 'Rousseau', 'Blanc',
+               'Guérin', 'Muller', 'Henry', 'Roussel', 'Nicolas', 'Perrin', 'Morin', 'Mathieu', 'Clément', 'Gauthier'] as last,
+         array['69003', '69006', '69100', '69300', '69500', '38000', '38100', '38400', '38500', '13001',
+               '13006', '13008', '13100', '13400', '83000', '01000', '42000', '73000', '26000', '84000'] as postcodes,
+         array['d0000000-0000-4000-a001-000000000003', 'd0000000-0000-4000-a001-000000000004',
+               'd0000000-0000-4000-a001-000000000005']::uuid[] as dealers
+)
+insert into public.customers (id, organisation_id, first_name, last_name, email, phone, postcode, first_site_id, created_at)
+select md5('relais-demo/customer/' || n)::uuid, 'd0000000-0000-4000-a000-000000000001',
+       first[1 + n % 20], last[1 + (n * 7) % 20],
+       case when n % 6 = 5 then null
+            else lower(translate(first[1 + n % 20] || '.' || last[1 + (n * 7) % 20], 'éèëïç', 'eeeic')) || n || '@exemple.fr' end,
+       case when n % 9 = 4 then null else '+33 6 ' || lpad((n * 37 % 100)::text, 2, '0') || ' ' || lpad((n * 53 % 100)::text, 2, '0')
+         || ' ' || lpad((n % 100)::text, 2, '0') || ' ' || lpad((n * 11 % 100)::text, 2, '0') end,
+       postcodes[1 + (n * 3) % 20], dealers[1 + n % 3],
+       now() - (120 - n % 120) * interval '1 day'
+from names, generate_series(1, 240) as n
+on conflict do nothing;
+
+-- The duplicates: 241 has customer 5's phone typed as a national number, 242 customer 12's email.
+insert into public.customers (id, organisation_id, first_name, last_name, email, phone, postcode, first_site_id, created_at)
+select md5('relais-demo/customer/' || d.n)::uuid, c.organisation_id, c.first_name, c.last_name,
+       case when d.n = 242 then upper(c.email) end,
+       case when d.n = 241 then '0' || regexp_replace(substr(c.phone, 5), ' ', '.', 'g') end,
+       c.postcode, 'd0000000-0000-4000-a001-000000000005', now() - interval '3 days'
+from (values (241, 5), (242, 12)) as d (n, of)
+join public.customers c on c.id = md5('relais-demo/customer/' || d.of)::uuid
+on conflict do nothing;
+
+-- Lead n: customer n, at dealership n % 3; stage by n % 10; the requested vehicle is one of the
+-- site's stock; created 1 to 60 days ago and answered within 5 to 95 minutes (the new ones not yet).
+with lead as (
+  select n, n % 3 as dealer, n % 10 as step,
+         (array['new', 'new', 'contacted', 'contacted', 'test_drive', 'quote', 'quote', 'order', 'delivered', 'lost'])[1 + n % 10] as stage,
+         now() - (1 + n % 60) * interval '1 day' - (n % 7) * interval '1 hour' as created_at
+  from generate_series(1, 150) as n
+),
+placed as (
+  select l.*,
+         (array['d0000000-0000-4000-a001-000000000003', 'd0000000-0000-4000-a001-000000000004',
+                'd0000000-0000-4000-a001-000000000005'])[1 + l.dealer]::uuid as site_id,
+         ('d0000000-0000-4000-a003-' || lpad((case l.dealer when 0 then (case when l.n % 2 = 0 then 7 else 18 end)
+                                                            when 1 then 19 else 16 end)::text, 12, '0'))::uuid as assignee,
+         md5('relais-demo/vehicle/' || (1000 + case l.dealer when 0 then 1 + l.n % 65 when 1 then 66 + l.n % 50
+                                                             else 116 + l.n % 55 end))::uuid as vehicle_id
+  from lead l
+)
+insert into public.leads (id, organisation_id, site_id, customer_id, source, form_site_id, requested_vehicle_id, message,
+                          assigned_to, assigned_at, site_rule, person_rule, assignment_detail, first_response_at,
+                          stage, stage_changed_at, lost_reason, value_cents, position, created_at)
+select md5('relais-demo/lead/' || p.n)::uuid, 'd0000000-0000-4000-a000-000000000001', p.site_id,
+       md5('relais-demo/customer/' || p.n)::uuid,
+       (array['web_form', 'web_form', 'manual', 'import'])[1 + p.n % 4]::public.lead_source,
+       case when p.n % 4 < 2 then p.site_id end, p.vehicle_id,
+       (array['Bonjour, ce véhicule est-il toujours disponible ?', 'Je souhaiterais un essai ce samedi.',
+              'Quelle reprise pour ma Clio de 2017 ?', 'Pouvez-vous me rappeler en fin de journée ?'])[1 + p.n % 4],
+       p.assignee, p.created_at,
+       case when p.n % 4 < 2 then 'vehicle_site' else 'nearest_site' end,
+       case when p.dealer = 0 then 'round_robin' else 'fastest_responder' end,
+       case when p.n % 4 < 2 then '{}'::jsonb else jsonb_build_object('distance_km', 4 + p.n % 30) end,
+       case when p.step > 1 then p.created_at + (5 + p.n * 13 % 90) * interval '1 minute' end,
+       p.stage::public.lead_stage, p.created_at + (p.step * 2) * interval '1 day',
+       case when p.stage = 'lost' then (array['Prix trop élevé', 'A acheté ailleurs', 'Projet reporté'])[1 + p.n % 3] end,
+       coalesce(v.sale_price_cents, 0), 'a' || lpad(p.n::text, 4, '0'), p.created_at
+from placed p
+left join public.vehicles v on v.id = p.vehicle_id
+on conflict do nothing;
+
+-- History: a visit or a call where the customer was first met, a test drive or an email at
+-- another site for one in three (one customer across the group), and the lead's first answer.
+insert into public.customer_interactions (id, organisation_id, customer_id, site_id, kind, lead_id, vehicle_id, note, by_user_id, occurred_at)
+select md5('relais-demo/interaction/' || c.n || '/' || i.k)::uuid, 'd0000000-0000-4000-a000-000000000001',
+       md5('relais-demo/customer/' || c.n)::uuid,
+       (array['d0000000-0000-4000-a001-000000000003', 'd0000000-0000-4000-a001-000000000004',
+              'd0000000-0000-4000-a001-000000000005'])[1 + (c.n + case when i.k = 2 then 1 else 0 end) % 3]::uuid,
+       (case i.k when 1 then (array['visit', 'call', 'email'])[1 + c.n % 3]
+                 when 2 then (array['test_drive', 'email', 'visit'])[1 + c.n % 3]
+                 else 'call' end)::public.interaction_kind,
+       null, case when i.k = 2 then md5('relais-demo/vehicle/' || (1000 + 1 + (c.n * 7) % 170))::uuid end,
+       (array['Cherche un SUV familial, budget 25 000 €.', 'Intéressé par un véhicule électrique.',
+              'Demande de reprise de son véhicule actuel.', 'Rappel convenu la semaine prochaine.'])[1 + (c.n + i.k) % 4],
+       null, now() - ((120 - c.n % 120) - i.k * 9) * interval '1 day'
+from generate_series(1, 240) as c (n)
+cross join generate_series(1, 3) as i (k)
+where i.k = 1 or (i.k = 2 and c.n % 3 = 0) or (i.k = 3 and c.n % 4 = 1)
+on conflict do nothing;
+
+insert into public.customer_interactions (id, organisation_id, customer_id, site_id, kind, lead_id, vehicle_id, note, by_user_id, occurred_at)
+select md5('relais-demo/lead-interaction/' || l.id)::uuid, l.organisation_id, l.customer_id, l.site_id,
+       (case when l.stage in ('test_drive', 'quote', 'order', 'delivered') then 'test_drive' else 'call' end)::public.interaction_kind,
+       l.id, l.requested_vehicle_id, 'Premier contact, rendez-vous proposé.', l.assigned_to, l.first_response_at
+from public.leads l
+where l.organisation_id = 'd0000000-0000-4000-a000-000000000001' and l.first_response_at is not null
+  and l.id = md5('relais-demo/lead/' || substr(l.position, 2)::int)::uuid
+on conflict do nothing;
+
+-- Quotes: DV-<year>-<lead number>, at the vehicle's price less 0-4 %, accepted for orders and deliveries.
+insert into public.quotes (id, organisation_id, selling_site_id, lead_id, customer_id, vehicle_id, number, status,
+                           price_cents, valid_until, created_by, created_at, accepted_at)
+select md5('relais-demo/quote/' || l.id)::uuid, l.organisation_id, l.site_id, l.id, l.customer_id, l.requested_vehicle_id,
+       'DV-' || extract(year from l.created_at)::int || '-' || substr(l.position, 2),
+       (case when l.stage in ('order', 'delivered') then 'accepted' when l.stage = 'lost' then 'declined' else 'sent' end)::public.quote_status,
+       v.sale_price_cents * (100 - substr(l.position, 2)::int % 5) / 100,
+       (l.created_at + interval '30 days')::date, l.assigned_to, l.created_at + interval '3 days',
+       case when l.stage in ('order', 'delivered') then l.created_at + interval '6 days' end
+from public.leads l
+join public.vehicles v on v.id = l.requested_vehicle_id
+where l.organisation_id = 'd0000000-0000-4000-a000-000000000001' and l.stage in ('quote', 'order', 'delivered', 'lost')
+  and v.sale_price_cents > 0 and l.id = md5('relais-demo/lead/' || substr(l.position, 2)::int)::uuid
 on conflict do nothing;
 
 commit;

@@ -100,7 +100,7 @@ describe('supabase/seed.sql', () => {
 
 	it('has one organisation with two hubs and three dealerships, legal details filled in', async () => {
 		expect(await rows(`select name, settings from public.organisations`)).toEqual([
-			{ name: 'Groupe Relais Démo', settings: { sales_see_group_stock: true, payment_terms_days: 30 } }
+			{ name: 'Groupe Relais Démo', settings: { sales_see_group_stock: true, payment_terms_days: 30, lead_response_minutes: 60 } }
 		]);
 		const sites = await rows<{ code: string; kind: string }>(
 			`select code, kind from public.sites where organisation_id = $1 order by code`,

@@ -45,6 +45,8 @@ const sectionLabels: Record<Section, () => string> = {
 	transfers: m.section_transfers,
 	drivers: m.drivers_section,
 	convoy: m.convoy_nav,
+	crm: m.crm_nav,
+	sites: m.sites_nav,
 	tickets: m.section_tickets,
 	kpi: m.section_kpi,
 	admin: m.section_admin,

@@ -41,6 +41,8 @@ export type Section =
 	| 'transfers'
 	| 'drivers'
 	| 'convoy'
+	| 'crm'
+	| 'sites'
 	| 'tickets'
 	| 'kpi'
 	| 'admin'
@@ -51,10 +53,10 @@ export const sectionsByRole: Record<AppRole, Section[]> = {
 	operator: ['today', 'yard', 'convoy'],
 	team_lead: ['today', 'board', 'yard', 'orders', 'convoy'],
 	csm: ['today', 'orders', 'invoices', 'tickets', 'stock', 'convoy'],
-	sales: ['today', 'stock', 'transfers', 'convoy'],
-	site_manager: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'stock', 'transfers', 'drivers', 'convoy', 'tickets', 'kpi'],
-	director: ['today', 'kpi', 'stock', 'transfers', 'drivers', 'convoy', 'orders', 'invoices'],
+	sales: ['today', 'crm', 'stock', 'transfers', 'convoy'],
+	site_manager: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'crm', 'stock', 'transfers', 'drivers', 'convoy', 'tickets', 'kpi'],
+	director: ['today', 'kpi', 'crm', 'stock', 'transfers', 'drivers', 'convoy', 'orders', 'invoices', 'sites'],
 	driver: ['transfers', 'drivers'],
 	client: ['portal'],
-	admin: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'stock', 'transfers', 'drivers', 'convoy', 'tickets', 'kpi', 'admin']
+	admin: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'crm', 'stock', 'transfers', 'drivers', 'convoy', 'tickets', 'kpi', 'sites', 'admin']
 };

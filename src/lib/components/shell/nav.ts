@@ -4,7 +4,9 @@ import CalendarRange from 'lucide-svelte/icons/calendar-range';
 import CarFront from 'lucide-svelte/icons/car-front';
 import ClipboardCheck from 'lucide-svelte/icons/clipboard-check';
 import ClipboardList from 'lucide-svelte/icons/clipboard-list';
+import Building2 from 'lucide-svelte/icons/building-2';
 import Gauge from 'lucide-svelte/icons/gauge';
+import Handshake from 'lucide-svelte/icons/handshake';
 import IdCard from 'lucide-svelte/icons/id-card';
 import MapIcon from 'lucide-svelte/icons/map';
 import MessagesSquare from 'lucide-svelte/icons/messages-square';
@@ -36,6 +38,8 @@ const routes: Partial<Record<Section, Omit<NavItem, 'section'>>> = {
 	transfers: { href: '/transfers', icon: Truck },
 	drivers: { href: '/drivers', icon: IdCard },
 	convoy: { href: '/convoy', icon: Route },
+	crm: { href: '/crm', icon: Handshake },
+	sites: { href: '/admin/sites', icon: Building2 },
 	tickets: { href: '/inbox', icon: MessagesSquare },
 	kpi: { href: '/kpi', icon: Gauge },
 	portal: { href: '/portal', icon: ClipboardList }
