@@ -6,12 +6,13 @@ import { main as board } from './board';
 import { main as fanout } from './fanout';
 import { main as invoicing } from './invoicing';
 import { main as kpi } from './kpi';
+import { main as leads } from './leads';
 import { main as threads } from './threads';
 import { main as soak } from './wall-soak';
 import { main as stock } from './stock';
 import { main as yard } from './yard';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { board, fanout, invoicing, kpi, soak, stock, threads, yard };
+const benches: Record<string, (args: string[]) => Promise<void>> = { board, fanout, invoicing, kpi, leads, soak, stock, threads, yard };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = benches[name ?? ''];

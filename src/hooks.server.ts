@@ -40,8 +40,9 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-// The KPI wall signs in with a device token of its own (src/routes/wall), never a session.
-const publicPaths = ['/login', '/health', '/wall'];
+// The KPI wall signs in with a device token of its own (src/routes/wall), never a session;
+// /f/<key> are the dealers' public lead forms.
+const publicPaths = ['/login', '/health', '/wall', '/f'];
 
 /** Everything but the sign-in page needs a session; clients live in the portal only. */
 const guard: Handle = ({ event, resolve }) => {
@@ -53,7 +54,26 @@ const guard: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(i18n, authenticate, guard);
+/**
+ * Framing: the public lead forms (/f/<key>) are embedded in iframes on the dealers' own
+ * websites, whatever their domain; every other page may be framed by the app itself only.
+ */
+const framing: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	try {
+		if (event.url.pathname.startsWith('/f/')) {
+			response.headers.set('content-security-policy', 'frame-ancestors *');
+		} else {
+			response.headers.set('content-security-policy', "frame-ancestors 'self'");
+			response.headers.set('x-frame-options', 'SAMEORIGIN');
+		}
+	} catch {
+		// Immutable headers (a fetched response returned as is): left as they came.
+	}
+	return response;
+};
+
+export const handle = sequence(framing, i18n, authenticate, guard);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (status !== 404) console.error(`[${event.request.method} ${event.url.pathname}]`, error);

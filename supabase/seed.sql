@@ -751,10 +751,10 @@ with names as (
 )
 insert into public.customers (id, organisation_id, first_name, last_name, email, phone, postcode, first_site_id, created_at)
 select md5('relais-demo/customer/' || n)::uuid, 'd0000000-0000-4000-a000-000000000001',
-       first[1 + n % 20], last[1 + (n * 7) % 20],
+       first[1 + n % 20], last[1 + (n * 7 + n / 20) % 20],
        case when n % 6 = 5 then null
-            else lower(translate(first[1 + n % 20] || '.' || last[1 + (n * 7) % 20], 'éèëïç', 'eeeic')) || n || '@exemple.fr' end,
-       case when n % 9 = 4 then null else '+33 6 ' || lpad((n * 37 % 100)::text, 2, '0') || ' ' || lpad((n * 53 % 100)::text, 2, '0')
+            else lower(translate(first[1 + n % 20] || '.' || last[1 + (n * 7 + n / 20) % 20], 'éèëïç', 'eeeic')) || n || '@exemple.fr' end,
+       case when n % 9 = 4 then null else '+33 6 ' || lpad((n * 37 % 100)::text, 2, '0') || ' ' || lpad(((n * 53 + n / 100 * 17) % 100)::text, 2, '0')
          || ' ' || lpad((n % 100)::text, 2, '0') || ' ' || lpad((n * 11 % 100)::text, 2, '0') end,
        postcodes[1 + (n * 3) % 20], dealers[1 + n % 3],
        now() - (120 - n % 120) * interval '1 day'

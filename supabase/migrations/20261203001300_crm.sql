@@ -3,9 +3,10 @@
 -- per site, and quotes for a vehicle of any site.
 --
 -- Decisions:
--- - The customer and the history are the group's: every sales person, site manager, director
---   and admin of the organisation reads all of it (a customer who visited Lyon and then calls
---   Marseille is one person). What stays per site is money: a quote's margin is shown only to
+-- - The customer and the history are the group's: every sales person and site manager of a
+--   dealership, and every director and admin of the organisation reads all of it (a customer
+--   who visited Lyon and then calls Marseille is one person). A logistics hub sells nothing:
+--   its staff, its manager included, have no CRM. What stays per site is money: a quote's margin is shown only to
 --   those who read the selling site's costs (public.quote_margins).
 -- - A lead is the sales opportunity: it carries the pipeline stage and its value. It belongs
 --   to the site it is assigned to; until then (no rule applied), only organisation-wide roles
@@ -177,22 +178,44 @@ grant select, insert, update, delete on public.customers, public.leads, public.c
   public.lead_rules, public.lead_forms, public.quotes to authenticated, service_role;
 
 -- ─── helpers ─────────────────────────────────────────────────────────────────────────────────
--- Does the caller sell for the organisation (sales at a site, or a manager of any kind)?
+-- Does the caller sell for the organisation: sales or site manager at one of its dealerships
+-- (a logistics hub sells nothing), or a director or admin?
 create function private.works_crm() returns boolean
 language sql stable security definer set search_path = ''
 as $$
-  select private.has_any_role(array['sales', 'site_manager', 'director', 'admin']::public.app_role[])
+  select exists (
+    select 1
+    from public.memberships m
+    left join public.sites s on s.id = m.site_id
+    where m.user_id = (select auth.uid())
+      and (m.role in ('director', 'admin') or (m.role in ('sales', 'site_manager') and s.kind = 'dealership'))
+  )
 $$;
 
--- Sites where the caller may work leads and quotes: where they are sales or site manager,
--- every site of the organisation for directors and admins.
+-- Sites where the caller may work leads and quotes: the dealerships where they are sales or
+-- site manager, every site of the organisation for directors and admins.
 create function private.crm_site_ids() returns setof uuid
 language sql stable security definer set search_path = ''
 as $$
   select s.id
   from public.memberships m
   join public.sites s on s.organisation_id = m.organisation_id and (m.site_id is null or m.site_id = s.id)
-  where m.user_id = (select auth.uid()) and m.role in ('sales', 'site_manager', 'director', 'admin')
+  where m.user_id = (select auth.uid())
+    and (m.role in ('director', 'admin') or (m.role in ('sales', 'site_manager') and s.kind = 'dealership'))
+$$;
+
+-- Does `p_user` work leads at `p_site`? A lead is assigned to nobody else.
+create function private.sells_at(p_user uuid, p_site uuid) returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select exists (
+    select 1
+    from public.memberships m
+    join public.sites s on s.id = p_site and s.organisation_id = m.organisation_id
+    where m.user_id = p_user
+      and (m.role in ('director', 'admin') or (m.role in ('sales', 'site_manager') and s.kind = 'dealership'))
+      and (m.site_id is null or m.site_id = p_site)
+  )
 $$;
 
 -- Sites whose sale margins the caller reads: the sites they manage, and their own site for
@@ -209,8 +232,8 @@ as $$
     and coalesce((o.settings ->> 'sales_see_margin')::boolean, false)
 $$;
 
-revoke all on function private.works_crm(), private.crm_site_ids(), private.sale_margin_site_ids() from public;
-grant execute on function private.works_crm(), private.crm_site_ids(), private.sale_margin_site_ids()
+revoke all on function private.works_crm(), private.crm_site_ids(), private.sells_at(uuid, uuid), private.sale_margin_site_ids() from public;
+grant execute on function private.works_crm(), private.crm_site_ids(), private.sells_at(uuid, uuid), private.sale_margin_site_ids()
   to authenticated, service_role;
 
 -- A quote with its margin, for those who read the selling site's margins (null for others).
@@ -238,22 +261,24 @@ create policy "sellers update customers" on public.customers
 -- Deleting is merging: managers only.
 create policy "managers merge customers" on public.customers
   for delete to authenticated
-  using (organisation_id = (select private.organisation_id())
+  using (organisation_id = (select private.organisation_id()) and (select private.works_crm())
          and (select private.has_any_role(array['site_manager', 'director', 'admin']::public.app_role[])));
 
 create policy "sellers read the group's history" on public.customer_interactions
   for select to authenticated
   using (organisation_id = (select private.organisation_id()) and (select private.works_crm()));
+-- In one's own name: an interaction by the assignee is their first response (fastest responder).
 create policy "sellers record interactions at their sites" on public.customer_interactions
   for insert to authenticated
-  with check (organisation_id = (select private.organisation_id()) and site_id in (select private.crm_site_ids()));
+  with check (organisation_id = (select private.organisation_id()) and site_id in (select private.crm_site_ids())
+              and by_user_id = (select auth.uid()));
 create policy "managers correct interactions" on public.customer_interactions
   for update to authenticated
-  using (site_id in (select private.managed_site_ids()))
-  with check (site_id in (select private.managed_site_ids()));
+  using (site_id in (select private.managed_site_ids()) and site_id in (select private.crm_site_ids()))
+  with check (site_id in (select private.managed_site_ids()) and site_id in (select private.crm_site_ids()));
 create policy "managers delete interactions" on public.customer_interactions
   for delete to authenticated
-  using (site_id in (select private.managed_site_ids()));
+  using (site_id in (select private.managed_site_ids()) and site_id in (select private.crm_site_ids()));
 
 -- Leads: a site's sellers work the site's leads; unassigned ones are the organisation's roles'.
 create policy "sellers read their sites' leads" on public.leads
@@ -265,38 +290,43 @@ create policy "sellers enter leads" on public.leads
   for insert to authenticated
   with check (organisation_id = (select private.organisation_id())
               and (site_id in (select private.crm_site_ids())
-                   or (site_id is null and (select private.works_crm()))));
+                   or (site_id is null and (select private.works_crm())))
+              and (assigned_to is null or private.sells_at(assigned_to, site_id)));
 create policy "sellers work their sites' leads" on public.leads
   for update to authenticated
   using (site_id in (select private.crm_site_ids())
          or (site_id is null and organisation_id = (select private.organisation_id())
              and (select private.has_org_role(array['director', 'admin']::public.app_role[]))))
   with check (organisation_id = (select private.organisation_id())
-              and (site_id in (select private.crm_site_ids()) or site_id is null));
+              and (site_id in (select private.crm_site_ids()) or site_id is null)
+              and (assigned_to is null or private.sells_at(assigned_to, site_id)));
 create policy "managers delete leads" on public.leads
   for delete to authenticated
-  using (site_id in (select private.managed_site_ids()));
+  using (site_id in (select private.managed_site_ids()) and site_id in (select private.crm_site_ids()));
 
+-- The organisation's rules, and a site's own to those who sell there (a new site's rules stay
+-- its own until someone is granted a role at it).
 create policy "sellers read the rules" on public.lead_rules
   for select to authenticated
-  using (organisation_id = (select private.organisation_id()) and (select private.works_crm()));
--- The organisation's rules are its admins' and directors'; a site's own, its manager's too.
+  using (organisation_id = (select private.organisation_id()) and (select private.works_crm())
+         and (site_id is null or site_id in (select private.crm_site_ids())));
+-- The organisation's rules are its admins' and directors'; a dealership's own, its manager's too.
 create policy "managers set the rules" on public.lead_rules
   for all to authenticated
   using (organisation_id = (select private.organisation_id())
          and ((select private.has_org_role(array['director', 'admin']::public.app_role[]))
-              or site_id in (select private.managed_site_ids())))
+              or (site_id in (select private.managed_site_ids()) and site_id in (select private.crm_site_ids()))))
   with check (organisation_id = (select private.organisation_id())
               and ((select private.has_org_role(array['director', 'admin']::public.app_role[]))
-                   or site_id in (select private.managed_site_ids())));
+                   or (site_id in (select private.managed_site_ids()) and site_id in (select private.crm_site_ids()))));
 
 create policy "sellers read their sites' forms" on public.lead_forms
   for select to authenticated
   using (site_id in (select private.crm_site_ids()));
 create policy "managers keep their sites' forms" on public.lead_forms
   for all to authenticated
-  using (site_id in (select private.managed_site_ids()))
-  with check (site_id in (select private.managed_site_ids())
+  using (site_id in (select private.managed_site_ids()) and site_id in (select private.crm_site_ids()))
+  with check (site_id in (select private.managed_site_ids()) and site_id in (select private.crm_site_ids())
               and organisation_id = (select private.organisation_id()));
 
 create policy "sellers read the group's quotes" on public.quotes
@@ -311,7 +341,7 @@ create policy "sellers move their sites' quotes on" on public.quotes
   with check (selling_site_id in (select private.crm_site_ids()));
 create policy "managers delete quotes" on public.quotes
   for delete to authenticated
-  using (selling_site_id in (select private.managed_site_ids()));
+  using (selling_site_id in (select private.managed_site_ids()) and selling_site_id in (select private.crm_site_ids()));
 
 -- ─── triggers ────────────────────────────────────────────────────────────────────────────────
 create trigger touch_updated_at before update on public.customers
@@ -325,10 +355,23 @@ create trigger touch_updated_at before update on public.quotes
 
 -- A lead's clocks: a new stage restarts stage_changed_at; a new assignee restarts the
 -- response clock and any escalation; the assignee moving the lead on is their first response.
+-- People never set the response and escalation stamps by hand (they rank the fastest
+-- responder and drive escalation): only this trigger, definer functions and jobs write them.
 create function private.lead_clocks() returns trigger
 language plpgsql set search_path = ''
 as $$
 begin
+  if tg_op = 'INSERT' then
+    if current_user = 'authenticated' then
+      new.first_response_at := null;
+      new.escalated_at := null;
+    end if;
+    return new;
+  end if;
+  if current_user = 'authenticated' then
+    new.first_response_at := old.first_response_at;
+    new.escalated_at := old.escalated_at;
+  end if;
   if new.stage is distinct from old.stage then
     new.stage_changed_at := now();
     if new.first_response_at is null and new.assigned_to = (select auth.uid()) then
@@ -343,7 +386,7 @@ begin
   return new;
 end
 $$;
-create trigger lead_clocks before update on public.leads
+create trigger lead_clocks before insert or update on public.leads
   for each row execute function private.lead_clocks();
 
 -- An interaction recorded by the lead's assignee is their first response, if none yet.
@@ -360,10 +403,11 @@ $$;
 create trigger interaction_answers_lead after insert on public.customer_interactions
   for each row when (new.lead_id is not null) execute function private.interaction_answers_lead();
 
--- Live: leads and quotes go to their sites' rooms; customers and interactions to the sites
--- where they happened (the customer's first site).
+-- Live: leads and quotes go to their sites' rooms (a lead not assigned yet to nobody's: only
+-- directors and admins read it, and the form's site must not hear of a lead it may not read);
+-- customers and interactions to the sites where they happened (the customer's first site).
 create trigger capture_change after insert or update or delete on public.leads
-  for each row execute function private.capture_change('site_id,form_site_id', '', 'assigned_to');
+  for each row execute function private.capture_change('site_id', '', 'assigned_to');
 create trigger capture_change after insert or update or delete on public.customer_interactions
   for each row execute function private.capture_change('site_id', '', '');
 create trigger capture_change after insert or update or delete on public.customers

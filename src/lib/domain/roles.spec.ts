@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdsRoleAt, primaryRole, sectionsByRole } from './roles';
+import { crmSites, holdsRoleAt, primaryRole, sectionsByRole } from './roles';
 
 describe('primaryRole', () => {
 	it('picks the most encompassing role someone holds', () => {
@@ -34,5 +34,26 @@ describe('holdsRoleAt', () => {
 		expect(holdsRoleAt([{ siteId: null, role: 'admin' }], 'a', ['admin'])).toBe(true);
 		expect(holdsRoleAt([{ siteId: 'b', role: 'csm' }], 'a', ['csm'])).toBe(false);
 		expect(holdsRoleAt([{ siteId: 'a', role: 'operator' }], 'a', ['csm'])).toBe(false);
+	});
+});
+
+describe('crmSites', () => {
+	const hub = { id: 'hub', kind: 'hub' as const };
+	const lyon = { id: 'lyon', kind: 'dealership' as const };
+	const grenoble = { id: 'grenoble', kind: 'dealership' as const };
+	const sites = [hub, lyon, grenoble];
+
+	it("gives a dealership's sales person and manager their own dealership only", () => {
+		expect(crmSites([{ siteId: 'lyon', role: 'sales' }], sites)).toEqual([lyon]);
+		expect(crmSites([{ siteId: 'grenoble', role: 'site_manager' }], sites)).toEqual([grenoble]);
+	});
+
+	it("gives a hub's manager and the hub's staff no CRM", () => {
+		expect(crmSites([{ siteId: 'hub', role: 'site_manager' }], sites)).toEqual([]);
+		expect(crmSites([{ siteId: 'lyon', role: 'operator' }], sites)).toEqual([]);
+	});
+
+	it('gives directors and admins every site', () => {
+		expect(crmSites([{ siteId: null, role: 'director' }], sites)).toEqual(sites);
 	});
 });

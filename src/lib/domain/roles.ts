@@ -60,3 +60,14 @@ export const sectionsByRole: Record<AppRole, Section[]> = {
 	client: ['portal'],
 	admin: ['today', 'board', 'yard', 'orders', 'invoices', 'prices', 'crm', 'stock', 'transfers', 'drivers', 'convoy', 'tickets', 'kpi', 'sites', 'admin']
 };
+
+/**
+ * The sites where someone sells, as `private.crm_site_ids()` decides in the database (this only
+ * shapes menus and pickers): the dealerships where they are sales or site manager, every site
+ * for directors and admins. A logistics hub sells nothing.
+ */
+export function crmSites<S extends { id: string; kind: 'hub' | 'dealership' }>(roles: RoleGrant[], sites: readonly S[]): S[] {
+	return sites.filter(
+		(s) => holdsRoleAt(roles, s.id, ['director', 'admin']) || (s.kind === 'dealership' && holdsRoleAt(roles, s.id, ['sales', 'site_manager']))
+	);
+}

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { sectionsByRole } from '$lib/domain/roles';
+import { crmSites, sectionsByRole } from '$lib/domain/roles';
 import type { LayoutServerLoad } from './$types';
 
 /** The staff shell: who is signed in, the sites they may switch between, the current one. */
@@ -11,7 +11,8 @@ export const load: LayoutServerLoad = ({ locals }) => {
 		user: { id: user.id, fullName: user.fullName, email: user.email, role: user.primaryRole, organisationName: user.organisationName },
 		sites: user.sites,
 		currentSite,
-		sections: sectionsByRole[user.primaryRole],
+		// A hub's manager has the role's sections but sells nothing: no CRM for them.
+		sections: sectionsByRole[user.primaryRole].filter((s) => s !== 'crm' || crmSites(user.roles, user.sites).length > 0),
 		liveCursor: user.liveCursor
 	};
 };

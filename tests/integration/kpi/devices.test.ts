@@ -79,7 +79,7 @@ describe('wall devices', () => {
 		const seen = await asDevice(site, (sql) => kpiSnapshot(sql, period, null));
 		const director = await as('director', (sql) => kpiSnapshot(sql, period, world.sites.hub));
 		expect(seen.sites.map((s) => s.siteId)).toEqual([world.sites.hub]);
-		expect(seen.consolidated).toEqual({ ...director.consolidated, revenue_cents: null, overdue_invoices: null });
+		expect(seen.consolidated).toEqual({ ...director.consolidated, revenue_cents: null, overdue_invoices: null, pipeline_value_cents: null });
 		expect(seen.consolidated).toMatchObject({ tasks_planned: 2, tasks_done: 1 });
 		// Asking for another site gives nothing.
 		expect(await asDevice(site, (sql) => kpiSnapshot(sql, period, world.sites.hub2))).toMatchObject({ sites: [] });

@@ -110,7 +110,27 @@ export const matrix = {
 	// site's managers, and by directors and admins of the organisation; revenue likewise.
 	kpi_vehicle_days: ['----', '----', '----', '----', 'S---', 'S---', '----', '----', 'S---', '----', '----', 'S---'],
 	kpi_task_days:    ['----', '----', '----', '----', 'S---', 'S---', '----', '----', 'S---', '----', '----', 'S---'],
-	kpi_invoice_days: ['----', '----', '----', '----', 'S---', 'S---', '----', '----', 'S---', '----', '----', 'S---']
+	kpi_invoice_days: ['----', '----', '----', '----', 'S---', 'S---', '----', '----', 'S---', '----', '----', 'S---'],
+	// CRM (migration 20261203001300). Sellers are the sales people and site managers of
+	// dealerships, directors and admins (private.works_crm): the hub's manager has no CRM. Row: a customer first met at the
+	// place's site. One customer across the group: every seller reads and records customers;
+	// deleting is merging, managers only.
+	customers:        ['----', '----', '----', 'SIU-', '----', 'SIUD', '----', '----', 'SIUD', '----', '----', 'SIUD'],
+	// Row: a visit at the place's site. The history is the group's: every seller reads it, records
+	// it at their own sites; managers of the site correct or remove it.
+	customer_interactions: ['----', '----', '----', 'SI--', '----', 'SIUD', '----', '----', 'SIUD', '----', '----', 'SIUD'],
+	// Row: a lead assigned to the place's site. A site's sellers work its leads; its managers
+	// delete them (unassigned leads: crm.test.ts).
+	leads:            ['----', '----', '----', 'SIU-', '----', 'SIUD', '----', '----', 'SIUD', '----', '----', 'SIUD'],
+	// Row: the place's site's own assignment rule. Every seller reads the rules; the site's
+	// managers keep its own, directors and admins the organisation's (crm.test.ts).
+	lead_rules:       ['----', '----', '----', 'S---', '----', 'SIUD', '----', '----', 'SIUD', '----', '----', 'SIUD'],
+	// Row: the site's public web form. Its sellers read it (to hand out its address); its
+	// managers open, edit and close it.
+	lead_forms:       ['----', '----', '----', 'S---', '----', 'SIUD', '----', '----', 'SIUD', '----', '----', 'SIUD'],
+	// Row: a quote sold by the place's site. Every seller reads the group's quotes (not their
+	// margins: crm.test.ts); a site's sellers write its quotes, its managers delete them.
+	quotes:           ['----', '----', '----', 'SIU-', '----', 'SIUD', '----', '----', 'SIUD', '----', '----', 'SIUD']
 } satisfies Record<string, Row>;
 
 export type Table = keyof typeof matrix;

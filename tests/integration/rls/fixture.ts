@@ -66,8 +66,24 @@ export interface PlaceRows {
 	device: string;
 	/** A stock import job at the site, started by the hub's site manager persona. */
 	stockImport: string;
+	/** CRM rows of the site (`beta` shares the hub's): see CrmRows. */
+	crm: CrmRows;
 	/** Twins without dependents, for deletes that foreign keys would otherwise refuse. */
 	spare: { site: string; account: string; vehicle: string; service: string };
+}
+
+/**
+ * A site's CRM rows: a customer of the organisation first met there, a visit there, a lead
+ * assigned to the site, the site's own assignment rule and web form, and a quote it sells
+ * (for the place's vehicle, which the quote keeps from being deleted).
+ */
+export interface CrmRows {
+	customer: string;
+	interaction: string;
+	lead: string;
+	leadRule: string;
+	leadForm: string;
+	quote: string;
 }
 
 /** When the place's vehicle arrived and became ready, and the day its task is planned (KPI days). */
@@ -246,6 +262,36 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 		await document('insurance');
 	}
 
+	const crmRows = async (org: string, siteId: string, vehicleId: string): Promise<CrmRows> => {
+		const customer = await one(
+			`insert into public.customers (organisation_id, first_name, last_name, email, first_site_id) values ($1, 'Camille', 'Durand', $2, $3) returning id`,
+			[org, `camille.${tag().toLowerCase()}@test.relais`, siteId]
+		);
+		const lead = await one(
+			`insert into public.leads (organisation_id, site_id, customer_id, source, value_cents) values ($1, $2, $3, 'manual', 1500000) returning id`,
+			[org, siteId, customer]
+		);
+		return {
+			customer,
+			interaction: await one(
+				`insert into public.customer_interactions (organisation_id, customer_id, site_id, kind, lead_id, note) values ($1, $2, $3, 'visit', $4, 'Showroom') returning id`,
+				[org, customer, siteId, lead]
+			),
+			lead,
+			leadRule: await one(`insert into public.lead_rules (organisation_id, site_id, position, kind) values ($1, $2, 0, 'round_robin') returning id`, [
+				org,
+				siteId
+			]),
+			leadForm: await one(`insert into public.lead_forms (organisation_id, site_id, title) values ($1, $2, 'Contact') returning id`, [org, siteId]),
+			quote: await one(
+				`insert into public.quotes (organisation_id, selling_site_id, lead_id, customer_id, vehicle_id, number, price_cents)
+				 values ($1, $2, $3, $4, $5, $6, 1500000) returning id`,
+				[org, siteId, lead, customer, vehicleId, `Q-${tag()}`]
+			)
+		};
+	};
+	const crmBySite: Partial<Record<SiteKey, CrmRows>> = {};
+
 	const at = {} as Record<Place, PlaceRows>;
 	for (const [place, shape] of Object.entries(places) as [Place, (typeof places)[Place]][]) {
 		const org = orgIds[shape.org];
@@ -257,6 +303,7 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 		const transferDriver = place === 'hub' ? people.driver.id : null;
 
 		const vehicleId = await vehicle(org, siteId, owner, true);
+		const crm = (crmBySite[shape.site] ??= await crmRows(org, siteId, vehicleId));
 		const order = await one(
 			`insert into public.orders (site_id, client_account_id, reference, deadline) values ($1, $2, $3, '2026-12-31') returning id`,
 			[siteId, account, `ORD-${tag()}`]
@@ -361,6 +408,7 @@ export async function createRlsFixture(world: World): Promise<RlsFixture> {
 			...driverRows[shape.org],
 			device: s.device,
 			stockImport: s.stockImport,
+			crm,
 			spare: {
 				site: s.spareSite,
 				account: s.spareAccount,

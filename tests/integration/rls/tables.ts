@@ -498,6 +498,66 @@ export const specs: Record<Table, TableSpec> = {
 		set: 'revenue_cents = revenue_cents + 1',
 		row: (p) => p.site,
 		insert: (p) => sql(`insert into public.kpi_invoice_days (site_id, day, revenue_cents) values ($1, '2031-01-01', 100)`, p.site)
+	},
+	// CRM: customers, their history, the rules and the quotes are read across the organisation
+	// (what is written stays per site: crm.test.ts); leads and forms are the site's.
+	customers: {
+		kind: 'organisation',
+		key: 'id',
+		set: `city = 'Vienne'`,
+		row: (p) => p.crm.customer,
+		insert: (p) =>
+			sql(`insert into public.customers (organisation_id, last_name, phone, first_site_id) values ($1, 'Martin', '06 12 34 56 78', $2)`, p.org, p.site)
+	},
+	customer_interactions: {
+		kind: 'organisation',
+		key: 'id',
+		set: `note = 'edited'`,
+		row: (p) => p.crm.interaction,
+		insert: (p) =>
+			sql(
+				`insert into public.customer_interactions (organisation_id, customer_id, site_id, kind, note) values ($1, $2, $3, 'call', 'Called back')`,
+				p.org,
+				p.crm.customer,
+				p.site
+			)
+	},
+	leads: {
+		kind: 'site',
+		key: 'id',
+		set: 'value_cents = value_cents + 1',
+		row: (p) => p.crm.lead,
+		insert: (p) =>
+			sql(`insert into public.leads (organisation_id, site_id, customer_id, source) values ($1, $2, $3, 'manual')`, p.org, p.site, p.crm.customer)
+	},
+	lead_rules: {
+		kind: 'organisation',
+		key: 'id',
+		set: 'enabled = not enabled',
+		row: (p) => p.crm.leadRule,
+		insert: (p) => sql(`insert into public.lead_rules (organisation_id, site_id, position, kind) values ($1, $2, 1, 'vehicle_site')`, p.org, p.site)
+	},
+	lead_forms: {
+		kind: 'site',
+		key: 'id',
+		set: `title = 'Essai'`,
+		row: (p) => p.crm.leadForm,
+		insert: (p) => sql(`insert into public.lead_forms (organisation_id, site_id, title) values ($1, $2, 'Reprise')`, p.org, p.site)
+	},
+	quotes: {
+		kind: 'organisation',
+		key: 'id',
+		set: 'price_cents = price_cents + 1',
+		row: (p) => p.crm.quote,
+		insert: (p) =>
+			sql(
+				`insert into public.quotes (organisation_id, selling_site_id, customer_id, vehicle_id, number, price_cents)
+				 values ($1, $2, $3, $4, 'Q-' || left(md5(gen_random_uuid()::text), 12), 1490000)`,
+				p.org,
+				p.site,
+				p.crm.customer,
+				p.vehicle
+			)
 	}
 };
 

@@ -114,6 +114,6 @@ describe('the catalogue', () => {
 			expect(k.definition.en.length).toBeGreaterThan(10);
 			if (!k.available) expect(k.reason.fr && k.reason.en).toBeTruthy();
 		}
-		expect(kpiDefinitions.filter((k) => !k.available).map((k) => k.id)).toEqual(['pipeline_value_cents', 'margin_per_vehicle_cents', 'stock_rotation']);
+		expect(kpiDefinitions.filter((k) => !k.available).map((k) => k.id)).toEqual(['margin_per_vehicle_cents', 'stock_rotation']);
 	});
 });

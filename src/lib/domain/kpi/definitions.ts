@@ -145,9 +145,11 @@ export const kpiDefinitions = [
 		id: 'pipeline_value_cents',
 		unit: 'cents',
 		higherIsBetter: true,
-		available: false,
-		reason: needsDealerSales,
-		definition: { fr: 'Valeur des ventes en cours des concessions.', en: 'Value of the dealer sites’ open sales.' }
+		available: true,
+		definition: {
+			fr: 'Valeur des pistes ouvertes (étapes nouvelle à commande, hors livrées et perdues), au moment de la lecture, quelle que soit la période : la somme de leur valeur estimée TTC, et leur nombre.',
+			en: 'Value of the open leads (stages new to order, delivered and lost excluded), at the time of reading, whatever the period: the sum of their estimated value including VAT, and their number.'
+		}
 	},
 	{
 		id: 'margin_per_vehicle_cents',

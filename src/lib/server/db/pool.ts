@@ -72,3 +72,11 @@ export function withUser<T>(pool: pg.Pool, claims: JwtClaims, fn: (sql: Sql) => 
 export function asService<T>(pool: pg.Pool, fn: (sql: Sql) => Promise<T>): Promise<T> {
 	return inTransaction(pool, `select set_config('role', 'service_role', true)`, [], fn);
 }
+
+/**
+ * A visitor nobody knows: role `anon`, no claims. Only what was granted to anon works (the
+ * public lead form's functions), so a public page cannot reach further than its own door.
+ */
+export function asAnon<T>(pool: pg.Pool, fn: (sql: Sql) => Promise<T>): Promise<T> {
+	return inTransaction(pool, `select set_config('role', 'anon', true), set_config('request.jwt.claims', '', true)`, [], fn);
+}

@@ -34,6 +34,8 @@ export interface KpiValues {
 	open_transfers: number;
 	overdue_invoices: { count: number; amountCents: number } | null;
 	overdue_tickets: number;
+	/** Open leads now (not at the period's end); null where the viewer does not read money. */
+	pipeline_value_cents: { openLeads: number; valueCents: number } | null;
 }
 
 export interface SiteKpis {
@@ -95,6 +97,7 @@ type VehicleRow = Grouped & { processed: number; avgHours: number | null } & Rec
 type TaskRow = Grouped & { planned: number; done: number };
 type RevenueRow = Grouped & { revenue: number };
 type StateRow = Grouped & { openTransfers: number; overdueInvoices: number | null; overdueCents: number | null; overdueTickets: number };
+type PipelineRow = Grouped & { openLeads: number; valueCents: number };
 
 /**
  * Every available KPI for the period, per site the viewer reads KPIs of (or the one asked) and
@@ -158,10 +161,18 @@ export async function kpiSnapshot(sql: Sql, period: Period, siteId: string | nul
 		[params[0], period.end]
 	);
 
+	// pipeline_value_cents: open leads now, only at the sites whose money the viewer reads.
+	const pipeline = await sql.query<PipelineRow>(
+		`select site_id as "siteId", site_id is null as total, open_leads as "openLeads", value_cents::float8 as "valueCents"
+		 from private.kpi_pipeline($1::uuid[])`,
+		[params[0]]
+	);
+
 	const v = bySite(vehicles.rows);
 	const tk = bySite(tasks.rows);
 	const rv = bySite(revenue.rows);
 	const st = bySite(states.rows);
+	const pl = bySite(pipeline.rows);
 	const workload: TeamWorkload[] = teams.rows.map((t) => ({
 		...t,
 		percent: t.capacityMinutes > 0 ? (100 * t.plannedMinutes) / t.capacityMinutes : null
@@ -180,7 +191,8 @@ export async function kpiSnapshot(sql: Sql, period: Period, siteId: string | nul
 			revenue_cents: readsMoney ? (pick(rv)?.revenue ?? 0) : null,
 			overdue_invoices: readsMoney ? { count: sr?.overdueInvoices ?? 0, amountCents: sr?.overdueCents ?? 0 } : null,
 			open_transfers: sr?.openTransfers ?? 0,
-			overdue_tickets: sr?.overdueTickets ?? 0
+			overdue_tickets: sr?.overdueTickets ?? 0,
+			pipeline_value_cents: readsMoney ? { openLeads: pick(pl)?.openLeads ?? 0, valueCents: pick(pl)?.valueCents ?? 0 } : null
 		};
 	};
 

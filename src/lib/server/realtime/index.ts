@@ -24,6 +24,7 @@ import type { RealtimeServer } from './types';
 import { pruneChangeLogPeriodically } from './retention';
 import { startInvoicingJobs } from '../invoicing/jobs';
 import { startDriverAlerts } from '../transfers/alerts';
+import { startLeadEscalation } from '../crm/escalation';
 import { startNotifications } from '../notify/start';
 
 export type { AdapterChoice } from './adapter';
@@ -131,6 +132,7 @@ export async function startRealtime(httpServer: HttpServer): Promise<Realtime> {
 	const notifications = await startNotifications(pool);
 	const invoicing = startInvoicingJobs(pool);
 	const driverAlerts = startDriverAlerts(pool);
+	const leadEscalation = startLeadEscalation(pool);
 	console.log(`[realtime] socket.io ready (adapter: ${config.REALTIME_ADAPTER})`);
 	return {
 		...realtime,
@@ -138,6 +140,7 @@ export async function startRealtime(httpServer: HttpServer): Promise<Realtime> {
 			stopPruning();
 			invoicing.close();
 			driverAlerts.close();
+			leadEscalation.close();
 			// Sends under way finish (and are recorded) before the pool goes.
 			await notifications.close();
 			return realtime.close();

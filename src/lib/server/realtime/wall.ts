@@ -17,7 +17,7 @@ import type { RealtimeServer } from './types';
  */
 
 // Tables the KPI figures read (queries.ts and private.kpi_states).
-const KPI_TABLES = new Set(['vehicles', 'tasks', 'invoices', 'transfers', 'transfer_events', 'ticket_threads', 'teams']);
+const KPI_TABLES = new Set(['vehicles', 'tasks', 'invoices', 'transfers', 'transfer_events', 'ticket_threads', 'teams', 'leads']);
 
 export const kpiRoom = (siteId: string) => `kpi:${siteId}`;
 const deviceRoom = (deviceId: string) => `device:${deviceId}`;

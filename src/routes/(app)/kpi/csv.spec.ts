@@ -14,6 +14,7 @@ const values = (over: Partial<KpiValues>): KpiValues => ({
 	open_transfers: 0,
 	overdue_invoices: { count: 0, amountCents: 0 },
 	overdue_tickets: 0,
+	pipeline_value_cents: { openLeads: 0, valueCents: 0 },
 	...over
 });
 

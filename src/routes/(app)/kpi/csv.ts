@@ -84,6 +84,14 @@ export function panelCsv({ panel, data, locale }: { panel: KpiPanelId; data: Kpi
 			];
 			break;
 		}
+		case 'pipeline':
+			rows = [
+				[t(m.kpi_csv_site), kpiLabel('pipeline_value_cents', locale), t(m.crm_pl_kpi_csv_open_leads)],
+				...[...snapshot.sites.map((s) => ({ label: s.code, v: s.values })), ...(snapshot.consolidated ? [{ label: t(m.kpi_csv_consolidated), v: snapshot.consolidated }] : [])].map(
+					({ label, v }) => [label, euros(v.pipeline_value_cents?.valueCents ?? null), count(v.pipeline_value_cents?.openLeads ?? null)]
+				)
+			];
+			break;
 		case 'trends':
 			rows = [
 				[t(m.kpi_csv_week), ...(['vehicles_processed', 'immobilisation_hours', 'tasks_planned', 'tasks_done', 'revenue_cents'] as const).map((k) => kpiLabel(k, locale))],
