@@ -1,4 +1,5 @@
 import { m } from '$lib/paraglide/messages';
+import type { SiteCounts } from '$lib/server/sites/clone';
 
 /** What a clone may copy (public.clone_site), with the words the form explains each one in. */
 export type ClonePart = 'catalogue' | 'templates' | 'teams' | 'yard' | 'notifications' | 'lead_rules';
@@ -12,17 +13,6 @@ export const partLabels: Record<ClonePart, { title: () => string; help: () => st
 	lead_rules: { title: m.site_cl_part_lead_rules, help: m.site_cl_part_lead_rules_help }
 };
 
-export interface SiteCounts {
-	teams: number;
-	zones: number;
-	bays: number;
-	services: number;
-	prices: number;
-	templates: number;
-	leadRules: number;
-	leadForms: number;
-	settings: number;
-}
 
 /** The counts shown after a clone and on a site's page, in the order of the parts. */
 export const countLabels: [keyof SiteCounts, () => string][] = [

@@ -210,36 +210,35 @@ export async function customerHistory(sql: Sql, id: string): Promise<CustomerHis
 	);
 	const customer = found[0];
 	if (!customer) return null;
-	const [interactions, leads, quotes] = await Promise.all([
-		sql.query<Extract<TimelineEntry, { type: 'interaction' }>>(
-			`select 'interaction' as type, i.id, i.occurred_at as at, i.kind, s.code as site, p.full_name as by, i.note,
-			   i.vehicle_id as "vehicleId", i.lead_id as "leadId"
-			 from public.customer_interactions i
-			 left join public.sites s on s.id = i.site_id
-			 left join public.profiles p on p.id = i.by_user_id
-			 where i.customer_id = $1 order by i.occurred_at desc`,
-			[id]
-		),
-		sql.query<Extract<TimelineEntry, { type: 'lead' }> & { vehicleId: string | null }>(
-			`select 'lead' as type, l.id, l.created_at as at, l.stage, s.code as site, p.full_name as assignee, l.source, l.message,
-			   l.lost_reason as "lostReason", l.requested_vehicle_id as "vehicleId"
-			 from public.leads l
-			 left join public.sites s on s.id = l.site_id
-			 left join public.profiles p on p.id = l.assigned_to
-			 where l.customer_id = $1 order by l.created_at desc`,
-			[id]
-		),
-		// The margin is the view's: null unless the person reads the selling site's margins.
-		sql.query<Extract<TimelineEntry, { type: 'quote' }>>(
-			`select 'quote' as type, q.id, q.created_at as at, q.number, s.code as site, q.vehicle_id as "vehicleId",
-			   q.price_cents::float8 as "priceCents", q.status, qm.margin_cents::float8 as "marginCents"
-			 from public.quotes q
-			 left join public.quote_margins qm on qm.id = q.id
-			 left join public.sites s on s.id = q.selling_site_id
-			 where q.customer_id = $1 order by q.created_at desc`,
-			[id]
-		)
-	]);
+	// One after the other: a transaction's client runs one query at a time.
+	const interactions = await sql.query<Extract<TimelineEntry, { type: 'interaction' }>>(
+		`select 'interaction' as type, i.id, i.occurred_at as at, i.kind, s.code as site, p.full_name as by, i.note,
+		   i.vehicle_id as "vehicleId", i.lead_id as "leadId"
+		 from public.customer_interactions i
+		 left join public.sites s on s.id = i.site_id
+		 left join public.profiles p on p.id = i.by_user_id
+		 where i.customer_id = $1 order by i.occurred_at desc`,
+		[id]
+	);
+	const leads = await sql.query<Extract<TimelineEntry, { type: 'lead' }> & { vehicleId: string | null }>(
+		`select 'lead' as type, l.id, l.created_at as at, l.stage, s.code as site, p.full_name as assignee, l.source, l.message,
+		   l.lost_reason as "lostReason", l.requested_vehicle_id as "vehicleId"
+		 from public.leads l
+		 left join public.sites s on s.id = l.site_id
+		 left join public.profiles p on p.id = l.assigned_to
+		 where l.customer_id = $1 order by l.created_at desc`,
+		[id]
+	);
+	// The margin is the view's: null unless the person reads the selling site's margins.
+	const quotes = await sql.query<Extract<TimelineEntry, { type: 'quote' }>>(
+		`select 'quote' as type, q.id, q.created_at as at, q.number, s.code as site, q.vehicle_id as "vehicleId",
+		   q.price_cents::float8 as "priceCents", q.status, qm.margin_cents::float8 as "marginCents"
+		 from public.quotes q
+		 left join public.quote_margins qm on qm.id = q.id
+		 left join public.sites s on s.id = q.selling_site_id
+		 where q.customer_id = $1 order by q.created_at desc`,
+		[id]
+	);
 	const bought = new Set(quotes.rows.filter((q) => q.status === 'accepted').map((q) => q.vehicleId));
 	const vehicleIds = [
 		...new Set([

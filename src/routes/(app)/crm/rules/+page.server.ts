@@ -42,30 +42,30 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const site = user.sites.find((s) => s.id === user.lastSiteId) ?? user.sites[0];
 	const canManageForms = !!site && holdsRoleAt(user.roles, site.id, MANAGERS);
 	return locals.db(async (sql) => {
-		const [rules, siteRules, dealerships, settings, forms] = await Promise.all([
-			orgRules(sql),
-			site
-				? sql
-						.query<{ kind: RuleKind }>(`select kind from public.lead_rules where site_id = $1 and enabled order by position`, [site.id])
-						.then((r) => r.rows.map((x) => x.kind))
-				: [],
-			sql
-				.query<{ id: string; code: string; name: string }>(`select id, code, name from public.sites where kind = 'dealership' order by code`)
-				.then((r) => r.rows),
-			sql
-				.query<{ minutes: number | null }>(
+		// One after the other: a transaction's client runs one query at a time.
+		const rules = await orgRules(sql);
+		const siteRules = site
+			? (await sql.query<{ kind: RuleKind }>(`select kind from public.lead_rules where site_id = $1 and enabled order by position`, [site.id])).rows.map(
+					(x) => x.kind
+				)
+			: [];
+		const dealerships = (
+			await sql.query<{ id: string; code: string; name: string }>(`select id, code, name from public.sites where kind = 'dealership' order by code`)
+		).rows;
+		const settings =
+			(
+				await sql.query<{ minutes: number | null }>(
 					`select (settings ->> 'lead_response_minutes')::int as minutes from public.organisations where id = (select private.organisation_id())`
 				)
-				.then((r) => r.rows[0]?.minutes ?? DEFAULT_RESPONSE_MINUTES),
-			canManageForms
-				? sql
-						.query<{ id: string; title: string; public_key: string; enabled: boolean }>(
-							`select id, title, public_key, enabled from public.lead_forms where site_id = $1 order by created_at`,
-							[site.id]
-						)
-						.then((r) => r.rows)
-				: []
-		]);
+			).rows[0]?.minutes ?? DEFAULT_RESPONSE_MINUTES;
+		const forms = canManageForms
+			? (
+					await sql.query<{ id: string; title: string; public_key: string; enabled: boolean }>(
+						`select id, title, public_key, enabled from public.lead_forms where site_id = $1 order by created_at`,
+						[site.id]
+					)
+				).rows
+			: [];
 		return {
 			rules,
 			siteRules,

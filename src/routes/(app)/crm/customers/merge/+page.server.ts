@@ -15,7 +15,7 @@ export const load: PageServerLoad = async ({ locals, depends, url }) => {
 	if (!managesCrm(user)) error(403, m.crm_cu_merge_not_manager());
 	const pair = pairSchema.safeParse(Object.fromEntries(url.searchParams));
 	if (!pair.success || pair.data.keep === pair.data.drop) error(404, m.crm_cu_not_found());
-	const [a, b] = await locals.db((sql) => Promise.all([customerHistory(sql, pair.data.keep), customerHistory(sql, pair.data.drop)]));
+	const [a, b] = await locals.db(async (sql) => [await customerHistory(sql, pair.data.keep), await customerHistory(sql, pair.data.drop)]);
 	if (!a || !b) error(404, m.crm_cu_not_found());
 	const summary = (h: NonNullable<typeof a>) => ({
 		...h.customer,
