@@ -27,6 +27,17 @@ create type public.lead_stage as enum ('new', 'contacted', 'test_drive', 'quote'
 create type public.lead_source as enum ('web_form', 'manual', 'import');
 create type public.lead_rule_kind as enum ('vehicle_site', 'nearest_site', 'fastest_responder', 'round_robin', 'fallback');
 
+-- ─── keys of duplicate detection ────────────────────────────────────────────────────────────
+-- The same mailbox, the same number however it was typed: one definition for the generated
+-- columns, the web form and the server's searches (immutable, so generated columns may use it).
+create function public.customer_email_key(p_email text) returns text
+language sql immutable set search_path = ''
+as $$ select lower(btrim(p_email)) $$;
+create function public.customer_phone_key(p_phone text) returns text
+language sql immutable set search_path = ''
+as $$ select nullif(regexp_replace(regexp_replace(p_phone, '[^0-9+]', '', 'g'), '^(\+33|0033)', '0'), '') $$;
+grant execute on function public.customer_email_key(text), public.customer_phone_key(text) to anon, authenticated, service_role;
+
 -- ─── tables ──────────────────────────────────────────────────────────────────────────────────
 create table public.customers (
   id uuid primary key default gen_random_uuid(),
@@ -38,10 +49,8 @@ create table public.customers (
   postcode text check (postcode ~ '^[0-9]{5}$'),
   city text check (length(city) <= 100),
   -- Keys of duplicate detection: the same mailbox, the same number however it was typed.
-  email_key text generated always as (lower(btrim(email))) stored,
-  phone_key text generated always as (
-    nullif(regexp_replace(regexp_replace(phone, '[^0-9+]', '', 'g'), '^(\+33|0033)', '0'), '')
-  ) stored,
+  email_key text generated always as (public.customer_email_key(email)) stored,
+  phone_key text generated always as (public.customer_phone_key(phone)) stored,
   -- The site where the customer was first met.
   first_site_id uuid references public.sites (id) on delete set null,
   created_by uuid references public.profiles (id) on delete set null default auth.uid(),
@@ -481,8 +490,8 @@ begin
   end if;
   select c.id into found_customer from public.customers c
   where c.organisation_id = form.organisation_id
-    and ((p_email is not null and c.email_key = lower(btrim(p_email)))
-         or (p_phone is not null and c.phone_key = nullif(regexp_replace(regexp_replace(p_phone, '[^0-9+]', '', 'g'), '^(\+33|0033)', '0'), '')))
+    and ((p_email is not null and c.email_key = public.customer_email_key(p_email))
+         or (p_phone is not null and c.phone_key = public.customer_phone_key(p_phone)))
   order by c.created_at limit 1;
   if found_customer is null then
     insert into public.customers (organisation_id, first_name, last_name, email, phone, postcode, first_site_id, created_by)

@@ -31,11 +31,6 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, locale: Locale): 
 	return result.data;
 }
 
-/** The database's keys of duplicate detection (customers.phone_key), computed the same way. */
-export function phoneKey(phone: string): string {
-	return phone.replace(/[^0-9+]/g, '').replace(/^(\+33|0033)/, '0');
-}
-
 // ─── the list ────────────────────────────────────────────────────────────────────────────────
 
 export const customerQuerySchema = z.object({
@@ -77,8 +72,8 @@ export async function listCustomers(sql: Sql, query: CustomerQuery): Promise<{ r
 		values.push(q);
 		where.push(`c.postcode = $${values.length}`);
 	} else if (digits.length >= 6 && /^[0-9+().\s-]+$/.test(q)) {
-		values.push(`${phoneKey(q)}%`);
-		where.push(`c.phone_key like $${values.length}`);
+		values.push(q);
+		where.push(`c.phone_key like public.customer_phone_key($${values.length}) || '%'`);
 	} else if (q) {
 		values.push(`${q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`);
 		const p = `$${values.length}`;

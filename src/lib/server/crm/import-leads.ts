@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { simplify } from '$lib/domain/orders/order-csv';
 import { asService, withUser, type JwtClaims, type Sql } from '$lib/server/db/pool';
 import { assignLead, type LeadAssignment } from './assign';
-import { emailKeySql, phoneKeySql } from './lead-entry';
 
 /**
  * Leads from a CSV file (a show's visitor list, an old CRM's export): a header row in French or
@@ -196,7 +195,7 @@ async function writeRow(sql: Sql, row: LeadCsvRow, vehicleId: string | null, sit
 	const { rows: found } = await sql.query(
 		`select c.id from public.customers c
 		  where c.organisation_id = private.organisation_id()
-		    and (($1::text is not null and c.email_key = ${emailKeySql('$1')}) or ($2::text is not null and c.phone_key = ${phoneKeySql('$2')}))
+		    and (($1::text is not null and c.email_key = public.customer_email_key($1)) or ($2::text is not null and c.phone_key = public.customer_phone_key($2)))
 		  order by c.created_at limit 1`,
 		[row.email, row.phone]
 	);

@@ -10,10 +10,6 @@ import { assignLead, type LeadAssignment } from './assign';
  * be one of their CRM sites; otherwise it is written unassigned and the rules place it.
  */
 
-/** The keys customers are matched on, computed as the table's generated columns do. */
-export const emailKeySql = (p: string) => `lower(btrim(${p}))`;
-export const phoneKeySql = (p: string) => `nullif(regexp_replace(regexp_replace(${p}, '[^0-9+]', '', 'g'), '^(\\+33|0033)', '0'), '')`;
-
 export interface CustomerMatch {
 	id: string;
 	name: string;
@@ -33,11 +29,11 @@ export async function findCustomers(sql: Sql, query: { text?: string; email?: st
 	if (!email && !phone && name.length < 2) return [];
 	const { rows } = await sql.query(
 		`select c.id, nullif(btrim(coalesce(c.first_name, '') || ' ' || c.last_name), '') as name, c.email, c.phone, c.postcode,
-		        case when $1 <> '' and c.email_key = ${emailKeySql('$1')} then 'email'
-		             when $2 <> '' and c.phone_key = ${phoneKeySql('$2')} then 'phone' else 'name' end as match
+		        case when $1 <> '' and c.email_key = public.customer_email_key($1) then 'email'
+		             when $2 <> '' and c.phone_key = public.customer_phone_key($2) then 'phone' else 'name' end as match
 		   from public.customers c
-		  where ($1 <> '' and c.email_key = ${emailKeySql('$1')})
-		     or ($2 <> '' and c.phone_key = ${phoneKeySql('$2')})
+		  where ($1 <> '' and c.email_key = public.customer_email_key($1))
+		     or ($2 <> '' and c.phone_key = public.customer_phone_key($2))
 		     or ($3 <> '' and (c.first_name || ' ' || c.last_name) ilike '%' || $3 || '%' or c.last_name || ' ' || coalesce(c.first_name, '') ilike '%' || $3 || '%')
 		  order by match, c.last_name, c.first_name
 		  limit 8`,
