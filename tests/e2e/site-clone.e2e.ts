@@ -56,10 +56,11 @@ test('a director clones CON-GRE into a new dealership and switches to it', async
 	const switcher = page.locator('header form[action="/site"] select');
 	await expect(switcher.locator('option', { hasText: code })).toHaveCount(1);
 	const newId = await switcher.locator('option', { hasText: code }).getAttribute('value');
-	const switched = page.waitForResponse((r) => new URL(r.url()).pathname === '/site' && r.request().method() === 'POST');
+	// The switcher is a plain form: its POST redirects back, and the page it lands on must finish
+	// loading before the next navigation, or that navigation is aborted.
+	const landed = page.waitForEvent('load');
 	await switcher.selectOption(newId!);
-	await switched;
-	await page.waitForLoadState();
+	await landed;
 	await page.goto(`/admin/sites/${newId}`);
 	await expect(page.locator('h1')).toContainText(code);
 	// Remembered on the profile: a fresh page opens on the new site.
