@@ -1,6 +1,6 @@
 /**
- * Board bench: one site's week with 2,000 cards, run through Relais and then, in the same
- * process against the same Postgres, through `@hocuspocus/server` (the best-known Yjs backend).
+ * Board bench: one site's week with 2,000 cards, run through Relais and, in the same process
+ * against the same Postgres, through `@hocuspocus/server` (the best-known Yjs backend).
  *
  * For each backend:
  * - cold load: a fresh server, one screen joins, until its document holds the board (server
@@ -9,6 +9,11 @@
  * - moves: `editors` screens each move a random card every 200–500 ms for `seconds`; latency
  *   from the mover's local change to each other screen seeing it (p50/p95/p99/max);
  * - persisted bytes: what Postgres holds for the document afterwards.
+ *
+ * The moves run in `rounds` pairs in the order Relais, Hocuspocus, then Hocuspocus, Relais, and
+ * so on: whatever else the machine does drifts over a minute, and alternating spreads that drift
+ * over both backends instead of charging it to whichever ran second. Each round is printed and
+ * the samples of all rounds are pooled for the verdict.
  *
  * Both relay a move at once. Relais does more per move than the peer: it checks who sent it,
  * then writes it in a batch (a burst shares one transaction): applied under the document's row
@@ -19,7 +24,7 @@
  * Both backends run the same Yjs code in both processes, so whichever ran first would pay for
  * warming the JIT for the other: a short unreported round of each runs before the measured ones.
  *
- *   npm run bench -- board [--cards 2000] [--editors 20] [--seconds 15] [--reps 5] [--teams 8]
+ *   npm run bench -- board [--cards 2000] [--editors 20] [--seconds 15] [--rounds 2] [--reps 5] [--teams 8]
  *                          [--what-if no-resync] [--what-if async-commit]   (diagnosis only)
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -41,6 +46,8 @@ import { createBoardFixture, type BoardFixture } from './board-fixture';
 import { createPeerStore, startPeer } from './board-hocuspocus';
 import { now, traceHocuspocus, traceRelais, traceStatements, type MoveTimeline } from './board-trace';
 
+type PeerStore = Awaited<ReturnType<typeof createPeerStore>>;
+
 const ORIGIN = 'http://bench.relais';
 const PERIOD = '2030-W05';
 // After the moves, wait for the backlog (at most this long, or until nothing arrives for QUIET_MS).
@@ -51,6 +58,8 @@ interface Options {
 	cards: number;
 	editors: number;
 	seconds: number;
+	/** Pairs of move phases, alternating which backend goes first. */
+	rounds: number;
 	reps: number;
 	teams: number;
 	/** 'no-resync': the hub's resync after task changes switched off; 'async-commit': synchronous_commit off. */
@@ -64,6 +73,7 @@ export async function main(args: string[]): Promise<void> {
 			cards: { type: 'string', default: '2000' },
 			editors: { type: 'string', default: '20' },
 			seconds: { type: 'string', default: '15' },
+			rounds: { type: 'string', default: '2' },
 			reps: { type: 'string', default: '5' },
 			teams: { type: 'string', default: '8' },
 			// Diagnosis only, never the default: what the moves phase gives with one cause removed.
@@ -74,6 +84,7 @@ export async function main(args: string[]): Promise<void> {
 		cards: Number(values.cards),
 		editors: Number(values.editors),
 		seconds: Number(values.seconds),
+		rounds: Number(values.rounds),
 		reps: Number(values.reps),
 		teams: Number(values.teams),
 		whatIf: values['what-if']
@@ -88,16 +99,33 @@ export async function main(args: string[]): Promise<void> {
 		console.log('warming up both backends (not reported)…');
 		await muted(async () => {
 			const warmUp = { ...options, seconds: 3, reps: 1 };
-			const { state } = await benchRelais(pool, fixture, child, warmUp);
-			await benchHocuspocus(pool, fixture, child, warmUp, peerStore, state);
+			const { state } = await relaisJoins(pool, fixture, child, warmUp);
+			await hocuspocusJoins(fixture, child, warmUp, peerStore, state);
+			await relaisMoves(pool, fixture, child, warmUp);
+			await hocuspocusMoves(pool, fixture, child, warmUp, peerStore);
 		});
-		const relais = await benchRelais(pool, fixture, child, options);
-		const hocuspocus = await benchHocuspocus(pool, fixture, child, options, peerStore, relais.state);
+		const relaisJoined = await relaisJoins(pool, fixture, child, options);
+		const hocuspocusJoined = await hocuspocusJoins(fixture, child, options, peerStore, relaisJoined.state);
+		const relaisRounds: RelaisRound[] = [];
+		const hocuspocusRounds: HocuspocusRound[] = [];
+		for (let r = 0; r < options.rounds; r++) {
+			const relaisFirst = r % 2 === 0;
+			if (relaisFirst) relaisRounds.push(await relaisMoves(pool, fixture, child, options));
+			hocuspocusRounds.push(await hocuspocusMoves(pool, fixture, child, options, peerStore));
+			if (!relaisFirst) relaisRounds.push(await relaisMoves(pool, fixture, child, options));
+		}
+		const relais = relaisResult(relaisJoined, relaisRounds);
+		const hocuspocus = hocuspocusResult(hocuspocusJoined, hocuspocusRounds);
 		const targets = {
-			load_le_300ms: relais.result.coldLoadMs <= 300,
-			move_p95_le_50ms: relais.result.moveP95 <= 50,
-			not_slower_than_hocuspocus: relais.result.moveP95 <= hocuspocus.moveP95 && relais.result.coldLoadMs <= hocuspocus.coldLoadMs
+			load_le_300ms: relais.coldLoadMs <= 300,
+			move_p95_le_50ms: relais.moveP95 <= 50,
+			not_slower_than_hocuspocus: relais.moveP95 <= hocuspocus.moveP95 && relais.coldLoadMs <= hocuspocus.coldLoadMs
 		};
+		console.log(
+			`move p95 by round: relais ${relaisRounds.map((r) => summary(r.report.samples).p95).join(' / ')} ms, ` +
+				`hocuspocus ${hocuspocusRounds.map((r) => summary(r.report.samples).p95).join(' / ')} ms; ` +
+				`pooled: relais p50 ${relais.moveP50} p95 ${relais.moveP95} ms, hocuspocus p50 ${hocuspocus.moveP50} p95 ${hocuspocus.moveP95} ms`
+		);
 		console.log(`targets: ${Object.entries(targets).map(([k, ok]) => `${k} ${ok ? 'met' : 'MISSED'}`).join(', ')}`);
 		console.log(
 			JSON.stringify({
@@ -105,9 +133,10 @@ export async function main(args: string[]): Promise<void> {
 				cards: options.cards,
 				editors: options.editors,
 				seconds: options.seconds,
+				rounds: options.rounds,
 				cores: os.availableParallelism(),
 				...(options.whatIf.length ? { whatIf: options.whatIf } : {}),
-				relais: relais.result,
+				relais,
 				hocuspocus,
 				targets
 			})
@@ -162,7 +191,15 @@ async function startNode(pool: pg.Pool): Promise<Node> {
 	};
 }
 
-async function benchRelais(pool: pg.Pool, fixture: BoardFixture, child: ChildProcess, options: Options) {
+
+interface Joins {
+	cold: number[];
+	serverLoad: number[];
+	warm: number[];
+}
+
+/** The first build from `tasks`, then `reps` cold and warm joins on fresh servers. */
+async function relaisJoins(pool: pg.Pool, fixture: BoardFixture, child: ChildProcess, options: Options) {
 	const ref: BoardRef = { siteId: fixture.siteId, period: fixture.period };
 	const target: Target = { backend: 'relais', port: 0, origin: ORIGIN, ref };
 
@@ -175,33 +212,36 @@ async function benchRelais(pool: pg.Pool, fixture: BoardFixture, child: ChildPro
 	console.log(`relais: document built from the tasks table in ${ms(firstBuildMs)} (${cardsOf(built).size} cards, state ${kb(state.byteLength)})`);
 	await node.close();
 
-	const cold: number[] = [];
-	const warm: number[] = [];
-	const serverLoad: number[] = [];
+	const joins: Joins = { cold: [], serverLoad: [], warm: [] };
 	for (let i = 0; i < options.reps; i++) {
 		node = await startNode(pool);
 		const first = await ask(child, { type: 'join', target: { ...target, port: node.port }, token: fixture.tokens[0] }, 'joined');
 		const second = await ask(child, { type: 'join', target: { ...target, port: node.port }, token: fixture.tokens[1] }, 'joined');
 		if (first.cards !== options.cards || second.cards !== options.cards) throw new Error(`a screen got ${first.cards}/${second.cards} cards`);
-		cold.push(first.joinMs);
-		warm.push(second.joinMs);
+		joins.cold.push(first.joinMs);
+		joins.warm.push(second.joinMs);
 		await node.close();
 		node = await startNode(pool);
 		started = now();
 		await node.realtime.boards.snapshot(ref.siteId, ref.period);
-		serverLoad.push(now() - started);
+		joins.serverLoad.push(now() - started);
 		await node.close();
 	}
-	console.log(
-		`relais: cold join ${list(cold)} (p50 ${ms(median(cold))}), of which server load from Postgres ${list(serverLoad)} (p50 ${ms(median(serverLoad))}); warm join ${list(warm)} (p50 ${ms(median(warm))})`
-	);
-
+	printJoins('relais', joins);
 	await relaisLoadBreakdown(pool, ref);
+	return { state, firstBuildMs, joins };
+}
 
+type RelaisRound = Awaited<ReturnType<typeof relaisMoves>>;
+
+/** One moves phase on a fresh node, traced; the document and the table are compared after it. */
+async function relaisMoves(pool: pg.Pool, fixture: BoardFixture, child: ChildProcess, options: Options) {
+	const ref: BoardRef = { siteId: fixture.siteId, period: fixture.period };
+	const target: Target = { backend: 'relais', port: 0, origin: ORIGIN, ref };
 	const movePool = options.whatIf.includes('async-commit')
 		? new pg.Pool({ connectionString: (pool.options as { connectionString: string }).connectionString, max: 10, options: '-c synchronous_commit=off' })
 		: pool;
-	node = await startNode(movePool);
+	const node = await startNode(movePool);
 	if (options.whatIf.includes('no-resync')) node.realtime.boards.tasksChanged = () => {};
 	if (options.whatIf.length) console.log(`relais: WHAT-IF run (${options.whatIf.join(', ')}): not the system as it is`);
 	const trace = traceRelais(node.realtime.io);
@@ -215,47 +255,55 @@ async function benchRelais(pool: pg.Pool, fixture: BoardFixture, child: ChildPro
 	const roundTrip = summary(await probe.stop());
 	const used = await usage(pool, before);
 	await ask(child, { type: 'close' }, 'closed');
-	const persisted = await relaisPersisted(pool, ref);
 	const serverDoc = await node.realtime.boards.snapshot(ref.siteId, ref.period);
 	const compactedBytes = Y.encodeStateAsUpdate(serverDoc).byteLength;
 	const projectionMatches = await projectionMatchesDocument(pool, ref, serverDoc);
 	const errors = node.errors.filter((line) => line.startsWith('[board]'));
+	// Shutting down writes what waits and folds the log, as the quiet board would 2 s later.
 	await node.close();
+	const persisted = await relaisPersisted(pool, ref);
 	if (movePool !== pool) await movePool.end();
+	printMoves('relais', report, summary(report.samples), used, traced.loopDelay, roundTrip);
+	if (errors.length) console.log(`relais: ${errors.length} board errors, first: ${errors[0]}`);
+	return { report, traced, used, roundTrip, hops: relaisHops(report, traced.moves), persisted, compactedBytes, projectionMatches };
+}
 
-	const latency = summary(report.samples);
-	printMoves('relais', report, latency, used, traced.loopDelay, roundTrip);
-	const breakdown = relaisBreakdown(report, traced.moves);
-	console.log(`relais: where a move's time goes (p50 / p95 over moves, ms):`);
-	for (const [name, values] of Object.entries(breakdown)) console.log(`  ${name.padEnd(34)} ${fmt(values)}`);
+/** The rounds pooled: where a move's time goes, the statements, what was written; the JSON result. */
+function relaisResult(joined: Awaited<ReturnType<typeof relaisJoins>>, rounds: RelaisRound[]) {
+	const report = pooled(rounds.map((r) => r.report));
+	const hops = mergeLists(rounds.map((r) => r.hops));
+	console.log(`relais, ${rounds.length} rounds pooled: where a move's time goes (p50 / p95 over moves, ms):`);
+	for (const [name, values] of Object.entries(hops)) console.log(`  ${name.padEnd(34)} ${fmt(summary(values))}`);
 	console.log(`relais: statements during the moves (count, p50 / p95 / max ms):`);
-	for (const [kind, values] of [...traced.statements].sort((a, b) => sum(b[1]) - sum(a[1]))) {
+	const statements = mergeLists(rounds.map((r) => Object.fromEntries(r.traced.statements)));
+	for (const [kind, values] of Object.entries(statements).sort((a, b) => sum(b[1]) - sum(a[1]))) {
 		const s = summary(values);
 		console.log(`  ${kind.padEnd(34)} ${String(values.length).padStart(6)}  ${s.p50} / ${s.p95} / ${s.max}  (total ${Math.round(sum(values))} ms)`);
 	}
-	for (const [kind, durations] of Object.entries(traced.transactions)) {
+	const transactions = mergeLists(rounds.map((r) => r.traced.transactions));
+	for (const [kind, durations] of Object.entries(transactions)) {
 		const tx = summary(durations);
 		if (tx.count) console.log(`relais: ${tx.count} transactions (${kind === 'week' ? 'reading the whole week: resync' : kind}), p50 ${tx.p50} ms, p95 ${tx.p95} ms, max ${tx.max} ms, total ${Math.round(sum(durations))} ms`);
 	}
+	const last = rounds.at(-1)!;
+	const written = { updates: sum(rounds.map((r) => r.traced.bytes.updates)), snapshots: sum(rounds.map((r) => r.traced.bytes.snapshots)), compactions: sum(rounds.map((r) => r.traced.bytes.compactions)) };
+	const walBytes = sum(rounds.map((r) => r.used.walBytes));
+	const projectionMatches = rounds.every((r) => r.projectionMatches);
 	console.log(
-		`relais: persisted ${kb(persisted.bytes)} (snapshot ${kb(persisted.snapshot)} + ${persisted.updates} updates ${kb(persisted.updateBytes)}); ` +
-			`the state alone ${kb(compactedBytes)}; written during the moves: ${kb(traced.bytes.updates)} of updates, ${traced.bytes.compactions} snapshots ${kb(traced.bytes.snapshots)}, WAL ${kb(used.walBytes)}; ` +
-			`tasks table equals the document: ${projectionMatches}`
+		`relais: persisted ${kb(last.persisted.bytes)} (snapshot ${kb(last.persisted.snapshot)} + ${last.persisted.updates} updates ${kb(last.persisted.updateBytes)}); ` +
+			`the state alone ${kb(last.compactedBytes)}; written during the moves: ${kb(written.updates)} of updates, ${written.compactions} snapshots ${kb(written.snapshots)}, WAL ${kb(walBytes)}; ` +
+			`tasks table equals the document after every round: ${projectionMatches}`
 	);
-	if (errors.length) console.log(`relais: ${errors.length} board errors, first: ${errors[0]}`);
-
 	return {
-		state,
-		result: {
-			firstBuildMs: round(firstBuildMs),
-			...commonResult({ cold, serverLoad, warm }, report, used, roundTrip),
-			refused: report.refused,
-			persistedBytes: persisted.bytes,
-			compactedBytes,
-			resyncs: traced.transactions.week.length,
-			projectionMatches,
-			breakdown: Object.fromEntries(Object.entries(breakdown).map(([k, v]) => [k, { p50: v.p50, p95: v.p95 }]))
-		}
+		firstBuildMs: round(joined.firstBuildMs),
+		...commonResult(joined.joins, report, rounds),
+		refused: report.refused,
+		persistedBytes: last.persisted.bytes,
+		compactedBytes: last.compactedBytes,
+		compactionsDuringMoves: written.compactions,
+		resyncs: transactions.week?.length ?? 0,
+		projectionMatches,
+		breakdown: Object.fromEntries(Object.entries(hops).map(([k, v]) => [k, { p50: summary(v).p50, p95: summary(v).p95 }]))
 	};
 }
 
@@ -319,7 +367,8 @@ async function projectionMatchesDocument(pool: pg.Pool, ref: BoardRef, doc: Y.Do
 }
 
 /** Per move, the hops from the mover to the others, from the client and server timestamps. */
-function relaisBreakdown(report: MoveReport, moves: Map<string, MoveTimeline>) {
+/** Per move, the hops from the mover to the others, from the client and server timestamps. */
+function relaisHops(report: MoveReport, moves: Map<string, MoveTimeline>) {
 	const hops: Record<string, number[]> = {
 		'client → server (socket)': [],
 		'server: arrival → relayed': [],
@@ -346,45 +395,43 @@ function relaisBreakdown(report: MoveReport, moves: Map<string, MoveTimeline>) {
 		if (t.lock) hops['    of which lock wait'].push(t.lock[1] - t.lock[0]);
 		hops['    of which commit (WAL flush)'].push(t.commit[1] - t.commit[0]);
 	}
-	return Object.fromEntries(Object.entries(hops).map(([k, v]) => [k, summary(v)]));
+	return hops;
 }
 
 // ─── Hocuspocus ──────────────────────────────────────────────────────────────────────────────
 
-async function benchHocuspocus(
-	pool: pg.Pool,
-	fixture: BoardFixture,
-	child: ChildProcess,
-	options: Options,
-	store: Awaited<ReturnType<typeof createPeerStore>>,
-	state: Uint8Array
-) {
-	const name = `board:${boardKey({ siteId: fixture.siteId, period: fixture.period })}`;
+const peerName = (fixture: BoardFixture) => `board:${boardKey({ siteId: fixture.siteId, period: fixture.period })}`;
+
+/** The peer starts from the same board Relais built; `reps` cold and warm joins on fresh servers. */
+async function hocuspocusJoins(fixture: BoardFixture, child: ChildProcess, options: Options, store: PeerStore, state: Uint8Array) {
+	const name = peerName(fixture);
 	await store.seed(name, state);
 	const target: Target = { backend: 'hocuspocus', port: 0, name };
-
-	const cold: number[] = [];
-	const warm: number[] = [];
-	const serverLoad: number[] = [];
+	const joins: Joins = { cold: [], serverLoad: [], warm: [] };
 	for (let i = 0; i < options.reps; i++) {
 		let peer = await startPeer(store);
 		const first = await ask(child, { type: 'join', target: { ...target, port: peer.port }, token: fixture.tokens[0] }, 'joined');
 		const second = await ask(child, { type: 'join', target: { ...target, port: peer.port }, token: fixture.tokens[1] }, 'joined');
 		if (first.cards !== options.cards || second.cards !== options.cards) throw new Error(`a screen got ${first.cards}/${second.cards} cards`);
-		cold.push(first.joinMs);
-		warm.push(second.joinMs);
+		joins.cold.push(first.joinMs);
+		joins.warm.push(second.joinMs);
 		await peer.close();
 		peer = await startPeer(store);
 		const started = now();
 		const direct = await peer.server.hocuspocus.openDirectConnection(name);
-		serverLoad.push(now() - started);
+		joins.serverLoad.push(now() - started);
 		await direct.disconnect();
 		await peer.close();
 	}
-	console.log(
-		`hocuspocus: cold join ${list(cold)} (p50 ${ms(median(cold))}), of which server load from Postgres ${list(serverLoad)} (p50 ${ms(median(serverLoad))}); warm join ${list(warm)} (p50 ${ms(median(warm))})`
-	);
+	printJoins('hocuspocus', joins);
+	return { joins };
+}
 
+type HocuspocusRound = Awaited<ReturnType<typeof hocuspocusMoves>>;
+
+async function hocuspocusMoves(pool: pg.Pool, fixture: BoardFixture, child: ChildProcess, options: Options, store: PeerStore) {
+	const name = peerName(fixture);
+	const target: Target = { backend: 'hocuspocus', port: 0, name };
 	const trace = traceHocuspocus();
 	const peer = await startPeer(store, (payload) => trace.onChange(payload));
 	const opened = await ask(child, { type: 'open', target: { ...target, port: peer.port }, tokens: fixture.tokens }, 'opened');
@@ -403,10 +450,10 @@ async function benchHocuspocus(
 	const deadline = Date.now() + 15_000;
 	while (store.stored.lastAt < movedAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 	const persistedBytes = await store.persistedBytes(name);
+	const stored = { ...store.stored };
 	await peer.close();
+	printMoves('hocuspocus', report, summary(report.samples), used, traced.loopDelay, roundTrip);
 
-	const latency = summary(report.samples);
-	printMoves('hocuspocus', report, latency, used, traced.loopDelay, roundTrip);
 	const hops = { 'client → server (applied, broadcast)': [] as number[], 'broadcast → seen (p50 of screens)': [] as number[] };
 	const seenBy = new Map<string, number[]>();
 	for (const [rank, at] of report.seen) seenBy.set(rank, [...(seenBy.get(rank) ?? []), at]);
@@ -417,25 +464,28 @@ async function benchHocuspocus(
 		hops['client → server (applied, broadcast)'].push(applied - sent);
 		hops['broadcast → seen (p50 of screens)'].push(median(seen) - applied);
 	}
-	console.log(`hocuspocus: where a move's time goes (p50 / p95 over moves, ms):`);
+	return { report, used, roundTrip, hops, persistedBytes, stored };
+}
+
+function hocuspocusResult(joined: Awaited<ReturnType<typeof hocuspocusJoins>>, rounds: HocuspocusRound[]) {
+	const report = pooled(rounds.map((r) => r.report));
+	const hops = mergeLists(rounds.map((r) => r.hops));
+	console.log(`hocuspocus, ${rounds.length} rounds pooled: where a move's time goes (p50 / p95 over moves, ms):`);
 	for (const [k, v] of Object.entries(hops)) console.log(`  ${k.padEnd(34)} ${fmt(summary(v))}`);
+	const last = rounds.at(-1)!;
 	console.log(
-		`hocuspocus: persisted ${kb(persistedBytes)} (one row, the whole state); written during the moves and at the last screen's exit: ${store.stored.calls} stores, ${kb(store.stored.bytes)}, WAL during the moves ${kb(used.walBytes)}`
+		`hocuspocus: persisted ${kb(last.persistedBytes)} (one row, the whole state); written during the moves and at the last screen's exit: ` +
+			`${sum(rounds.map((r) => r.stored.calls))} stores, ${kb(sum(rounds.map((r) => r.stored.bytes)))}, WAL during the moves ${kb(sum(rounds.map((r) => r.used.walBytes)))}`
 	);
 	return {
-		...commonResult({ cold, serverLoad, warm }, report, used, roundTrip),
-		persistedBytes,
-		stores: store.stored.calls
+		...commonResult(joined.joins, report, rounds),
+		persistedBytes: last.persistedBytes,
+		stores: sum(rounds.map((r) => r.stored.calls))
 	};
 }
 
 /** The numbers both backends report alike, for the final JSON line. */
-function commonResult(
-	joins: { cold: number[]; serverLoad: number[]; warm: number[] },
-	report: MoveReport,
-	used: Usage,
-	roundTrip: Summary
-) {
+function commonResult(joins: Joins, report: MoveReport, rounds: { report: MoveReport; used: Usage; roundTrip: Summary }[]) {
 	const latency = summary(report.samples);
 	return {
 		coldLoadMs: round(median(joins.cold)),
@@ -445,15 +495,43 @@ function commonResult(
 		moveP95: latency.p95,
 		moveP99: latency.p99,
 		moveMax: latency.max,
+		moveP95ByRound: rounds.map((r) => summary(r.report.samples).p95),
 		moves: report.moves,
 		deliveries: report.samples.length,
 		expected: report.expected,
 		converged: report.converged,
-		walBytes: used.walBytes,
-		serverCpuPercent: used.serverCpu,
-		postgresCpuPercent: used.postgresCpu,
-		pgRoundTripP50: roundTrip.p50
+		walBytes: sum(rounds.map((r) => r.used.walBytes)),
+		serverCpuPercent: rounds.map((r) => r.used.serverCpu),
+		postgresCpuPercent: rounds.map((r) => r.used.postgresCpu),
+		pgRoundTripP50: rounds.map((r) => r.roundTrip.p50)
 	};
+}
+
+/** Several rounds' reports as one (their ranks may repeat: only the counts and samples are pooled). */
+function pooled(reports: MoveReport[]): MoveReport {
+	return {
+		moves: sum(reports.map((r) => r.moves)),
+		expected: sum(reports.map((r) => r.expected)),
+		samples: reports.flatMap((r) => r.samples),
+		sent: {},
+		seen: [],
+		refused: sum(reports.map((r) => r.refused)),
+		converged: reports.every((r) => r.converged),
+		cpuPercent: Math.round(sum(reports.map((r) => r.cpuPercent)) / reports.length),
+		drainedMs: Math.max(...reports.map((r) => r.drainedMs))
+	};
+}
+
+function mergeLists(records: Record<string, number[]>[]): Record<string, number[]> {
+	const merged: Record<string, number[]> = {};
+	for (const record of records) for (const [k, v] of Object.entries(record)) (merged[k] ??= []).push(...v);
+	return merged;
+}
+
+function printJoins(name: string, joins: Joins) {
+	console.log(
+		`${name}: cold join ${list(joins.cold)} (p50 ${ms(median(joins.cold))}), of which server load from Postgres ${list(joins.serverLoad)} (p50 ${ms(median(joins.serverLoad))}); warm join ${list(joins.warm)} (p50 ${ms(median(joins.warm))})`
+	);
 }
 
 // ─── shared ──────────────────────────────────────────────────────────────────────────────────

@@ -10,9 +10,10 @@ import { main as leads } from './leads';
 import { main as threads } from './threads';
 import { main as soak } from './wall-soak';
 import { main as stock } from './stock';
+import { main as transport } from './transport';
 import { main as yard } from './yard';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { board, fanout, invoicing, kpi, leads, soak, stock, threads, yard };
+const benches: Record<string, (args: string[]) => Promise<void>> = { board, fanout, invoicing, kpi, leads, soak, stock, threads, transport, yard };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = benches[name ?? ''];

@@ -288,6 +288,35 @@ describe('the planning board', () => {
 		await waitFor('the lead to see the late move', () => lead.cards.get(task)?.day === days[4]);
 	});
 
+	it('catches up with what another node folded into the snapshot while this node held the board', async () => {
+		const lead = await boardOf('team_lead');
+		const [theirs, ours] = [plan.tasks[10], plan.tasks[8]];
+		const other = await startNode(world.pool);
+		let written: Map<number, number>;
+		try {
+			const manager = await boardOf('site_manager', other);
+			manager.move(theirs, placement(plan.teams.prep, days[1], rankBetween(null, null)));
+			await waitFor('the other node to write the move', async () => (await projectedPlan(world, [theirs])).get(theirs)?.day === days[1]);
+			written = Y.decodeStateVector(Y.encodeStateVector(await other.realtime.boards.snapshot(world.sites.hub, period)));
+		} finally {
+			// Shutting down folds the log into the snapshot: the move is no longer in the log.
+			await other.close();
+		}
+		const { rows } = await world.pool.query<{ folded: boolean }>(
+			'select snapshot_seq = last_seq as folded from public.board_documents where site_id = $1 and period = $2',
+			[world.sites.hub, period]
+		);
+		expect(rows[0].folded).toBe(true);
+
+		lead.move(ours, placement(plan.teams.wash, days[2], rankBetween(null, null)));
+		await waitFor('this node to write its move', async () => (await projectedPlan(world, [ours])).get(ours)?.day === days[2]);
+		// This node's copy holds every change the other node wrote, as written (not rebuilt from
+		// the tasks table): otherwise its own next snapshot would leave them out.
+		const held = Y.decodeStateVector(Y.encodeStateVector(await node.realtime.boards.snapshot(world.sites.hub, period)));
+		for (const [client, clock] of written) expect(held.get(client) ?? 0, `client ${client}`).toBeGreaterThanOrEqual(clock);
+		expect((await serverCards()).get(theirs)).toMatchObject({ teamId: plan.teams.prep, day: days[1] });
+	});
+
 	it('brings a plan written outside the board (SQL, an import) to the open screens', async () => {
 		const lead = await boardOf('team_lead');
 		const task = plan.tasks[11];

@@ -26,7 +26,7 @@ import { siteRoom } from '../realtime/rooms';
 import type { RealtimeServer, RealtimeSocket } from '../realtime/types';
 import { project, trackCards, updatesOf, type TouchedCards } from './projection';
 import { fromWire, toWire, type WireMessage } from '../../board/wire';
-import { appendUpdates, closeAppend, compact, insertUpdate, lockDocument, readStored, reconcile, tasksById, tasksPlannedIn, updatesSince } from './store';
+import { appendUpdates, closeAppend, compact, insertUpdate, lockDocument, readStored, reconcile, tasksById, tasksPlannedIn, writtenSince } from './store';
 
 /**
  * The planning boards of this node: one Yjs document per site and week, kept in memory while
@@ -34,9 +34,9 @@ import { appendUpdates, closeAppend, compact, insertUpdate, lockDocument, readSt
  *
  * An update from a browser is refused unless the person plans at the site (a refused update is
  * never applied here, so nobody else's document sees it; the screen that sent it starts
- * afresh). An accepted one is applied and relayed to the other screens at once, then written
- * in the next batch: under the document's row lock, after whatever other nodes wrote, checked
- * again by the database as its sender, projected into `tasks` and appended to the log.
+ * afresh). An accepted one is relayed to the other screens at once and applied here, then
+ * written in the next batch: under the document's row lock, after whatever other nodes wrote,
+ * checked again by the database as its sender, projected into `tasks` and appended to the log.
  * Server-side changes (end of day, cards moved to another week) go through `commit`, which
  * writes first and sends after.
  */
@@ -49,12 +49,16 @@ const FROM_CLIENT = 'client';
 const FROM_SERVER = 'server';
 /** The server putting back an invalid card: persisted and sent like any update. */
 const FROM_CORRECTION = 'correction';
-/** How long screens' updates wait to be written together. */
-const FLUSH_DELAY_MS = 100;
+/**
+ * How long screens' updates wait to be written together. The board's own screens already have
+ * them; a quarter of a second lets twenty leads' moves share a transaction, and so one change
+ * event to the site's other screens, instead of a few.
+ */
+const FLUSH_DELAY_MS = 250;
 /**
  * How long a document must go without writes before its update log is folded into the snapshot:
  * the next cold load then reads one row and applies one update, as Hocuspocus's whole-document
- * store does, instead of replaying up to COMPACT_AFTER updates.
+ * store does, instead of replaying the log (see compactionDue in the store for a busy board).
  */
 const COMPACT_WHEN_QUIET_MS = 2_000;
 /** How long after a document is read its cards are checked against `tasks` (see load). */
@@ -185,14 +189,19 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		entry.evictTimer.unref?.();
 	}
 
-	/** Applies what other nodes appended since this node last looked. */
-	async function catchUp(sql: Sql, entry: Entry, lastSeq?: number): Promise<void> {
+	/**
+	 * Applies what other nodes wrote since this node last looked (their compaction included) and
+	 * returns what it changed here: this node's screens heard of it from those nodes through the
+	 * adapter, but a resync sends it on in case they could not.
+	 */
+	async function catchUp(sql: Sql, entry: Entry, lastSeq?: number): Promise<Uint8Array[]> {
 		materialise(entry);
-		if (lastSeq !== undefined && lastSeq <= entry.appliedSeq) return;
-		const missed = await updatesSince(sql, entry.documentId, entry.appliedSeq);
-		if (!missed.length) return;
-		Y.applyUpdate(entry.doc, Y.mergeUpdates(missed.map((u) => u.payload)), FROM_SERVER);
+		if (lastSeq !== undefined && lastSeq <= entry.appliedSeq) return [];
+		const missed = await writtenSince(sql, entry.documentId, entry.appliedSeq);
+		if (!missed.length) return [];
+		const applied = updatesOf(entry.doc, () => Y.applyUpdate(entry.doc, Y.mergeUpdates(missed.map((u) => u.payload)), FROM_SERVER));
 		entry.appliedSeq = missed.at(-1)!.seq;
+		return applied;
 	}
 
 	/** Rebuilds a document from Postgres after a failed commit left the memory copy ahead of it. */
@@ -400,12 +409,13 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			socket.emit('board_refused', key, 'forbidden');
 			return;
 		}
-		// Applied and sent on at once, as Hocuspocus does: the other screens see the move without
-		// waiting for Postgres. The person may plan here (checked above); the write follows in
-		// the next batch, where the database checks it again and invalid cards are put back.
+		// Sent on at once, as it came when it is an update, then applied: the other screens see the
+		// move without waiting for this copy or for Postgres. The person may plan here (checked
+		// above) and the update decodes; the write follows in the next batch, where the database
+		// checks it again and invalid cards are put back.
+		io.to(boardRoom(key)).except(socket.id).emit('board_sync', key, type === syncProtocol.messageYjsUpdate ? (message as WireMessage) : updateMessage(payload));
 		materialise(entry);
 		const touched = trackCards(entry.doc, () => Y.applyUpdate(entry.doc, payload, FROM_CLIENT));
-		io.to(boardRoom(key)).except(socket.id).emit('board_sync', key, updateMessage(payload));
 		entry.pending.push({ who: socket.data.claims, payload, touched, sender: socket });
 		// The others already have the move: writing a moment later lets a burst share one
 		// transaction, which keeps Postgres (and so every screen) responsive under load.
@@ -440,9 +450,13 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			if (!head) throw new Refusal('forbidden');
 			await catchUp(sql, entry, head.lastSeq);
 			let seq = entry.appliedSeq;
+			let bytes = 0;
 			let claimsOf = batch[0].who.sub;
 			const results = [];
-			const cache = {};
+			// The rows of every card the batch touched, read once: everyone in a batch plans at
+			// this site, so they read the same rows (each write below is still checked as its sender).
+			const touchedIds = [...new Set(batch.flatMap((item) => [...item.touched.keys()]))];
+			const cache = { rows: touchedIds.length ? await tasksById(sql, entry.siteId, touchedIds) : new Map() };
 			for (const item of batch) {
 				// Each update is written and projected as the person who sent it.
 				if (item.who.sub !== claimsOf) {
@@ -454,12 +468,14 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 				}
 				const projection = await project(sql, entry.siteId, entry.period, entry.doc, item.touched, FROM_CORRECTION, cache);
 				const { correction } = projection;
-				await insertUpdate(sql, head, entry.siteId, ++seq, correction ? Y.mergeUpdates([item.payload, correction]) : item.payload);
+				const payload = correction ? Y.mergeUpdates([item.payload, correction]) : item.payload;
+				await insertUpdate(sql, head, entry.siteId, ++seq, payload);
+				bytes += payload.byteLength;
 				// Noted before the commit: the change feed may hear of it before this call returns.
 				noteOwnWrites(projection.written);
 				results.push(projection);
 			}
-			await closeAppend(sql, { ...head, lastSeq: entry.appliedSeq }, seq, entry.doc, () => settled(entry));
+			await closeAppend(sql, { ...head, lastSeq: entry.appliedSeq }, seq, bytes, entry.doc, () => settled(entry));
 			return { seq, results };
 		});
 		entry.appliedSeq = outcome.seq;
@@ -565,23 +581,30 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		if (ids.length) await reconcileNow(entry, ids);
 	}
 
-	/** Brings the cards of `ids` (every card of the week with null) in line with `tasks`. */
+	/** Brings the cards of `ids` (every card of the week with null) in line with `tasks`, except those still being written. */
 	async function reconcileNow(entry: Entry, ids: string[] | null): Promise<void> {
 		const outcome = await serial(entry, () =>
 			asService(pool, async (sql) => {
 				const head = await lockDocument(sql, entry.documentId);
 				if (!head) return null;
-				await catchUp(sql, entry, head.lastSeq);
+				const caught = await catchUp(sql, entry, head.lastSeq);
 				const days = daysOf(entry.period);
-				const rows = ids
+				let rows = ids
 					? [...(await tasksById(sql, entry.siteId, ids)).values()].filter((r) => r.planned_on !== null && days.includes(r.planned_on))
 					: await tasksPlannedIn(sql, entry.siteId, entry.period);
-				const updates = updatesOf(entry.doc, () => reconcile(entry.doc, rows, FROM_SERVER, ids ?? undefined));
-				if (!updates.length) return null;
+				// A card relayed but not yet written keeps its move: its own write projects it.
+				const inFlight = new Set(entry.pending.flatMap((p) => [...p.touched.keys()]));
+				let scope = ids ?? undefined;
+				if (inFlight.size) {
+					scope = (scope ?? [...new Set([...cardsOf(entry.doc).keys(), ...rows.map((r) => r.id)])]).filter((id) => !inFlight.has(id));
+					rows = rows.filter((r) => !inFlight.has(r.id));
+				}
+				const updates = updatesOf(entry.doc, () => reconcile(entry.doc, rows, FROM_SERVER, scope));
+				if (!updates.length) return caught.length ? Y.mergeUpdates(caught) : null;
 				const merged = Y.mergeUpdates(updates);
 				entry.appliedSeq = await appendUpdates(sql, entry.siteId, { ...head, lastSeq: entry.appliedSeq }, [merged], entry.doc, () => settled(entry));
 				compactWhenQuiet(entry);
-				return merged;
+				return Y.mergeUpdates([...caught, merged]);
 			})
 		);
 		if (outcome) io.to(boardRoom(entry.key)).emit('board_sync', entry.key, updateMessage(outcome));

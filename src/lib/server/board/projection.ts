@@ -2,7 +2,7 @@
 import * as Y from 'yjs';
 import { cardsOf, daysOf, periodOf, placementSchema, type Period, type Placement } from '../../board/model';
 import type { Sql } from '../db/pool';
-import { samePlacement, tasksById } from './store';
+import { samePlacement, tasksById, type TaskRow } from './store';
 
 /** Cards a transaction changed, with the placement each had before (undefined: not on the board). */
 export type TouchedCards = Map<string, Placement | undefined>;
@@ -77,14 +77,17 @@ export async function project(
 	doc: Y.Doc,
 	touched: TouchedCards,
 	origin: unknown,
-	/** Shared by the projections of one transaction: the site's teams and people are read once. */
-	cache: { facts?: Promise<SiteFacts> } = {}
+	/**
+	 * Shared by the projections of one transaction: the site's teams and people, read once, and
+	 * the task rows of every card the transaction touches, when read up front (kept current here).
+	 */
+	cache: { facts?: Promise<SiteFacts>; rows?: Map<string, TaskRow> } = {}
 ): Promise<Projection> {
 	const result: Projection = { movedFrom: new Map(), corrected: [], correction: null, written: [] };
 	if (!touched.size) return result;
 	const days = new Set(daysOf(period));
 	const cards = cardsOf(doc);
-	const rows = await tasksById(sql, siteId, [...touched.keys()]);
+	const rows = cache.rows ?? (await tasksById(sql, siteId, [...touched.keys()]));
 	const facts = [...touched.keys()].some((id) => cards.has(id)) ? await (cache.facts ??= siteFacts(sql, siteId)) : null;
 
 	const valid = (p: Placement | undefined, id: string): boolean => {
@@ -119,6 +122,15 @@ export async function project(
 				  where id = $1`,
 				[id, now.teamId, now.assigneeId, now.day, now.start, now.rank]
 			);
+			rows.set(id, {
+				...row,
+				team_id: now.teamId,
+				assignee_id: now.assigneeId,
+				planned_on: now.day,
+				planned_start_minutes: now.start,
+				board_rank: now.rank,
+				status: row.status === 'todo' ? 'planned' : row.status
+			});
 			result.written.push(id);
 		} else if (row.planned_on && days.has(row.planned_on)) {
 			// Back to the backlog: nobody is on it any more, so it has no team and is to do again.
@@ -129,6 +141,15 @@ export async function project(
 				  where id = $1`,
 				[id]
 			);
+			rows.set(id, {
+				...row,
+				team_id: null,
+				assignee_id: null,
+				planned_on: null,
+				planned_start_minutes: null,
+				board_rank: null,
+				status: row.status === 'planned' ? 'todo' : row.status
+			});
 			result.written.push(id);
 		}
 	}

@@ -9,36 +9,51 @@ import type { Sql } from '../db/pool';
  * the other and each sees what the others wrote before it adds its own.
  */
 
-/** Updates kept after the snapshot before they are folded into it. */
-export const COMPACT_AFTER = 200;
+/**
+ * When the update log is folded into the snapshot: once it weighs half the snapshot (so a busy
+ * board rewrites its week at most once per half a week's worth of moves, and a cold load reads
+ * at most one and a half times the state), never for less than LOG_BYTES_FLOOR, and at the
+ * latest after MAX_LOG_UPDATES updates (what a load replays).
+ */
+const LOG_BYTES_FLOOR = 16 * 1024;
+export const MAX_LOG_UPDATES = 2_000;
 
 export interface DocumentHead {
 	id: string;
 	lastSeq: number;
 	snapshotSeq: number;
+	snapshotBytes: number;
+	/** Bytes of the updates after the snapshot. */
+	logBytes: number;
 }
 
 export async function lockDocument(sql: Sql, documentId: string): Promise<DocumentHead | null> {
-	const { rows } = await sql.query<{ id: string; last_seq: number; snapshot_seq: number }>(
+	const { rows } = await sql.query<{ id: string; last_seq: number; snapshot_seq: number; snapshot_bytes: number; log_bytes: number }>(
 		// Board commits skip waiting for the disk flush: a crash of Postgres could lose the last
 		// fraction of a second of moves, which the screens still hold and send again on reconnect.
-		`select set_config('synchronous_commit', 'off', true), id, last_seq, snapshot_seq
+		`select set_config('synchronous_commit', 'off', true), id, last_seq, snapshot_seq, octet_length(snapshot) as snapshot_bytes, log_bytes
 		   from public.board_documents where id = $1 for update`,
 		[documentId]
 	);
-	return rows[0] ? { id: rows[0].id, lastSeq: rows[0].last_seq, snapshotSeq: rows[0].snapshot_seq } : null;
+	const r = rows[0];
+	return r ? { id: r.id, lastSeq: r.last_seq, snapshotSeq: r.snapshot_seq, snapshotBytes: r.snapshot_bytes, logBytes: r.log_bytes } : null;
+}
+
+/** Whether a log of `updates` updates weighing `bytes` is due to be folded into the snapshot. */
+export function compactionDue(head: DocumentHead, updates: number, bytes: number): boolean {
+	return updates >= MAX_LOG_UPDATES || bytes * 2 >= Math.max(head.snapshotBytes, LOG_BYTES_FLOOR * 2);
 }
 
 /**
  * The document of a site's week as stored, created if missing: its snapshot and the updates
- * after it, as bytes, in order (applying them is the caller's). One statement reads both, so
+ * after it merged into one, as bytes (applying them is the caller's). One statement reads both, so
  * they come from one MVCC snapshot: consistent without locking the row (a lock would wait for
  * any batch being written and make this read-only transaction flush the WAL on commit).
  */
 export interface StoredDocument {
 	id: string;
 	seq: number;
-	/** The snapshot (when not empty) and the updates after it. */
+	/** The snapshot (when not empty) and the updates after it, merged. */
 	parts: Uint8Array[];
 	/** The state vector of all of `parts`, from the stored snapshot vector when there is one. */
 	vector: Uint8Array;
@@ -70,18 +85,27 @@ export async function readStored(sql: Sql, siteId: string, period: Period): Prom
 		for (const [client, clock] of Y.decodeStateVector(vector)) clocks.set(client, Math.max(clock, clocks.get(client) ?? 0));
 	};
 	if (snapshot) add(head.vector ?? Y.encodeStateVectorFromUpdate(snapshot));
-	for (const u of updates) add(Y.encodeStateVectorFromUpdate(u.payload));
+	// Merged once here rather than applied (or sent to a screen) one by one.
+	const log = updates.length ? Y.mergeUpdates(updates.map((u) => u.payload)) : null;
+	if (log) add(Y.encodeStateVectorFromUpdate(log));
 	return {
 		id: head.id,
 		seq: Math.max(head.last_seq, rows.at(-1)!.seq),
-		parts: [...(snapshot ? [snapshot] : []), ...updates.map((u) => u.payload)],
+		parts: [...(snapshot ? [snapshot] : []), ...(log ? [log] : [])],
 		vector: Y.encodeStateVector(clocks)
 	};
 }
 
-export async function updatesSince(sql: Sql, documentId: string, seq: number): Promise<{ seq: number; payload: Uint8Array }[]> {
+/**
+ * What was written after `seq`, in order: the updates, preceded by the snapshot when another
+ * node folded updates after `seq` into it (they are no longer in the log).
+ */
+export async function writtenSince(sql: Sql, documentId: string, seq: number): Promise<{ seq: number; payload: Uint8Array }[]> {
 	const { rows } = await sql.query<{ seq: number; payload: Buffer }>(
-		'select seq, payload from public.board_updates where document_id = $1 and seq > $2 order by seq',
+		`select snapshot_seq as seq, snapshot as payload from public.board_documents where id = $1 and snapshot_seq > $2
+		 union all
+		 select seq, payload from public.board_updates where document_id = $1 and seq > $2
+		 order by seq`,
 		[documentId, seq]
 	);
 	return rows;
@@ -97,19 +121,20 @@ export async function insertUpdate(sql: Sql, head: DocumentHead, siteId: string,
 }
 
 /**
- * Records `seq` as the last update, folding everything into the snapshot when due. `settled`
- * says whether `doc` holds only what is written: updates relayed but not yet written (see the
- * hub) must not reach the snapshot before their own checked write.
+ * Records `seq` as the last update, the log having grown by `bytes`, folding everything into
+ * the snapshot when due. `settled` says whether `doc` holds only what is written: updates
+ * relayed but not yet written (see the hub) must not reach the snapshot before their own
+ * checked write.
  */
-export async function closeAppend(sql: Sql, head: DocumentHead, seq: number, doc: Y.Doc, settled: () => boolean): Promise<void> {
-	if (seq - head.snapshotSeq >= COMPACT_AFTER && settled()) await compact(sql, head.id, seq, doc);
-	else await sql.query('update public.board_documents set last_seq = $2, updated_at = now() where id = $1', [head.id, seq]);
+export async function closeAppend(sql: Sql, head: DocumentHead, seq: number, bytes: number, doc: Y.Doc, settled: () => boolean): Promise<void> {
+	if (compactionDue(head, seq - head.snapshotSeq, head.logBytes + bytes) && settled()) await compact(sql, head.id, seq, doc);
+	else await sql.query('update public.board_documents set last_seq = $2, log_bytes = log_bytes + $3, updated_at = now() where id = $1', [head.id, seq, bytes]);
 }
 
 /** Folds the updates up to `seq` into the snapshot: `doc` must hold exactly what they hold. */
 export async function compact(sql: Sql, documentId: string, seq: number, doc: Y.Doc): Promise<void> {
 	await sql.query(
-		'update public.board_documents set snapshot = $2, snapshot_vector = $3, snapshot_seq = $4, last_seq = $4, updated_at = now() where id = $1',
+		'update public.board_documents set snapshot = $2, snapshot_vector = $3, snapshot_seq = $4, last_seq = $4, log_bytes = 0, updated_at = now() where id = $1',
 		[documentId, Buffer.from(Y.encodeStateAsUpdate(doc)), Buffer.from(Y.encodeStateVector(doc)), seq]
 	);
 	await sql.query('delete from public.board_updates where document_id = $1 and seq <= $2', [documentId, seq]);
@@ -119,9 +144,11 @@ export async function compact(sql: Sql, documentId: string, seq: number, doc: Y.
 export async function appendUpdates(sql: Sql, siteId: string, head: DocumentHead, payloads: Uint8Array[], doc: Y.Doc, settled: () => boolean): Promise<number> {
 	let seq = head.lastSeq;
 	for (const payload of payloads) await insertUpdate(sql, head, siteId, ++seq, payload);
-	await closeAppend(sql, head, seq, doc, settled);
+	await closeAppend(sql, head, seq, byteSum(payloads), doc, settled);
 	return seq;
 }
+
+const byteSum = (payloads: readonly Uint8Array[]) => payloads.reduce((n, p) => n + p.byteLength, 0);
 
 export interface TaskRow {
 	id: string;
