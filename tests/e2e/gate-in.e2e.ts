@@ -47,7 +47,10 @@ test('an operator records a gate-in with a photo on a phone; the yard map shows 
 	await expect(deskMap).toHaveAttribute('data-map-state', 'ready', { timeout: 20_000 });
 	const parked = desk.locator(`[data-yard-zones] li[data-bay="${a.bayNumber}"]`);
 	await expect(parked, 'the suggested bay is free').toHaveCount(0);
-	const drawnBefore = Number(await deskMap.getAttribute('data-rendered-vehicles'));
+	// The map is ready before its vehicles are drawn: count them once they are.
+	const rendered = async () => Number(await deskMap.getAttribute('data-rendered-vehicles'));
+	await expect.poll(rendered, { timeout: 10_000 }).toBeGreaterThan(0);
+	const drawnBefore = await rendered();
 	await markDocument(desk);
 
 	const page = await openAs(browser, 'operateur@relais.demo', '/yard/gate', phone);

@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 
@@ -35,9 +35,21 @@ export async function signIn(page: Page, email: string): Promise<void> {
 	await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }
 
+/**
+ * The contexts openAs opened, by the test that opened them. The browser outlives a test, and a
+ * page a test left open keeps its live channel, timers and map rendering busy for the rest of
+ * the run: a test's leftovers are closed when the next test opens its first page.
+ */
+const opened = new Map<BrowserContext, string>();
+
 /** A fresh browser context (its own cookies) signed in as `email`, on `path`. */
 export async function openAs(browser: Browser, email: string, path: string, options: BrowserContextOptions = {}): Promise<Page> {
+	const { testId } = test.info();
+	const leftovers = [...opened].filter(([, openedBy]) => openedBy !== testId).map(([context]) => context);
+	leftovers.forEach((context) => opened.delete(context));
+	await Promise.all(leftovers.map((context) => context.close().catch(() => {})));
 	const context = await browser.newContext(options);
+	opened.set(context, testId);
 	const page = await context.newPage();
 	await signIn(page, email);
 	await page.goto(path);

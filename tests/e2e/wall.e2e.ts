@@ -16,7 +16,7 @@ test('a wall screen follows a task completed elsewhere and is disconnected when 
 	await admin.getByLabel('Nom').fill(name);
 	const hub = await admin.locator('#device-site option', { hasText: 'HUB-LYS' }).getAttribute('value');
 	await admin.getByLabel('Chiffres de').selectOption(hub!);
-	for (const panel of ["Durée d'immobilisation", 'Comparaison des sites', 'Charge des équipes', 'Tendances sur 12 semaines']) {
+	for (const panel of ["Durée d'immobilisation", 'Comparaison des sites', 'Charge des équipes', 'Tendances sur 12 semaines', 'Pipeline des ventes']) {
 		await admin.getByLabel(panel).uncheck();
 	}
 	await admin.getByRole('button', { name: "Créer l'écran" }).click();
@@ -75,6 +75,8 @@ test('every panel of the wall at 1080p, for the organisation, amounts shown', as
 	const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
 	const tv = await context.newPage();
 	await tv.goto(`/wall?token=${token}`);
+	// The panels turn from the moment the page is interactive.
+	await waitUntilReady(tv);
 	for (const panel of ['headline', 'immobilisation', 'sites', 'workload', 'trends']) {
 		await expect(tv.locator(`[data-kpi-panel="${panel}"]`)).toBeVisible({ timeout: 10_000 });
 		// Charts draw without animation on the wall; give the canvas a frame.
