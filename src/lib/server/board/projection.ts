@@ -64,6 +64,12 @@ async function siteFacts(sql: Sql, siteId: string): Promise<SiteFacts> {
 	return { teams: new Set(rows[0].teams), assignees: new Set(rows[0].assignees) };
 }
 
+/** The task row as the projection just wrote it: placed as `p`, or back in the backlog (null). */
+function rowPlaced(row: TaskRow, p: Placement | null): TaskRow {
+	if (!p) return { ...row, team_id: null, assignee_id: null, planned_on: null, planned_start_minutes: null, board_rank: null, status: row.status === 'planned' ? 'todo' : row.status };
+	return { ...row, team_id: p.teamId, assignee_id: p.assigneeId, planned_on: p.day, planned_start_minutes: p.start, board_rank: p.rank, status: row.status === 'todo' ? 'planned' : row.status };
+}
+
 /**
  * Writes the touched cards of a site's week into `tasks`: team, assignee, day, start and rank,
  * and the status between 'todo' and 'planned'. A card that names a task, team or person the
@@ -122,15 +128,7 @@ export async function project(
 				  where id = $1`,
 				[id, now.teamId, now.assigneeId, now.day, now.start, now.rank]
 			);
-			rows.set(id, {
-				...row,
-				team_id: now.teamId,
-				assignee_id: now.assigneeId,
-				planned_on: now.day,
-				planned_start_minutes: now.start,
-				board_rank: now.rank,
-				status: row.status === 'todo' ? 'planned' : row.status
-			});
+			rows.set(id, rowPlaced(row, now));
 			result.written.push(id);
 		} else if (row.planned_on && days.has(row.planned_on)) {
 			// Back to the backlog: nobody is on it any more, so it has no team and is to do again.
@@ -141,15 +139,7 @@ export async function project(
 				  where id = $1`,
 				[id]
 			);
-			rows.set(id, {
-				...row,
-				team_id: null,
-				assignee_id: null,
-				planned_on: null,
-				planned_start_minutes: null,
-				board_rank: null,
-				status: row.status === 'planned' ? 'todo' : row.status
-			});
+			rows.set(id, rowPlaced(row, null));
 			result.written.push(id);
 		}
 	}

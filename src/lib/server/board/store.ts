@@ -16,7 +16,7 @@ import type { Sql } from '../db/pool';
  * latest after MAX_LOG_UPDATES updates (what a load replays).
  */
 const LOG_BYTES_FLOOR = 16 * 1024;
-export const MAX_LOG_UPDATES = 2_000;
+const MAX_LOG_UPDATES = 2_000;
 
 export interface DocumentHead {
 	id: string;
@@ -40,7 +40,7 @@ export async function lockDocument(sql: Sql, documentId: string): Promise<Docume
 }
 
 /** Whether a log of `updates` updates weighing `bytes` is due to be folded into the snapshot. */
-export function compactionDue(head: DocumentHead, updates: number, bytes: number): boolean {
+function compactionDue(head: DocumentHead, updates: number, bytes: number): boolean {
 	return updates >= MAX_LOG_UPDATES || bytes * 2 >= Math.max(head.snapshotBytes, LOG_BYTES_FLOOR * 2);
 }
 
