@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
 /**
- * End-to-end suite: a real app with its OWN embedded database (DATA_DIR=.data/e2e on its own
- * port), booted fresh for every run. First boot runs initdb, migrations and the demo seed.
+ * End-to-end suite: the production build with its OWN embedded database (DATA_DIR=.data/e2e on
+ * its own port). Its first boot runs initdb, migrations and the demo seed; each test arranges
+ * the rows it needs, so a kept database serves later runs too.
  */
 const PORT = 4173;
 const chromiumPath = process.env.PLAYWRIGHT_CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
@@ -11,7 +12,6 @@ const chromiumPath = process.env.PLAYWRIGHT_CHROMIUM_PATH || (existsSync('/usr/b
 export default defineConfig({
 	testDir: 'tests/e2e',
 	testMatch: '*.e2e.ts',
-	globalSetup: './tests/e2e/global-setup.ts',
 	// The tests share one database and change it: one at a time keeps them independent.
 	workers: 1,
 	fullyParallel: false,
@@ -26,8 +26,8 @@ export default defineConfig({
 		timezoneId: 'Europe/Paris',
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure',
-		// The app's service worker keeps a copy of every response for offline use, which on the dev
-		// server (hundreds of modules per page) slows every test; offline.e2e.ts turns it on.
+		// The app's service worker keeps a copy of every response for offline use; only
+		// offline.e2e.ts needs it, and it turns it on.
 		serviceWorkers: 'block'
 	},
 	projects: [
@@ -54,13 +54,14 @@ export default defineConfig({
 		}
 	],
 	webServer: {
-		// The production path is `npm run build && node server.js`; the dev server serves the same
-		// app and live channel (see vite.config.ts) without a build step, here without file
-		// watching or hot reload (tests/e2e/vite.config.ts).
-		command: `npx vite dev --config tests/e2e/vite.config.ts --port ${PORT} --strictPort`,
+		// The production build, served by server.js (SvelteKit's handler and socket.io on one HTTP
+		// server), built from this tree at the start of every run. Without NODE_ENV=production it
+		// keeps the development settings the tests rely on: the local SMTP server whose mail they
+		// read and the built-in token secret.
+		command: 'npm run build && node server.js',
 		url: `http://127.0.0.1:${PORT}/health`,
 		reuseExistingServer: false,
-		timeout: 180_000,
+		timeout: 400_000,
 		stdout: 'ignore',
 		stderr: 'pipe',
 		env: {

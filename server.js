@@ -5,6 +5,8 @@ import http from 'node:http';
 import { ensureDatabase, startRealtime } from './build/realtime.js';
 
 await ensureDatabase();
+// A message carries up to five 10 MB files; adapter-node refuses bodies over 512 KB unless told.
+process.env.BODY_SIZE_LIMIT ??= '52M';
 const { handler } = await import('./build/handler.js');
 
 const server = http.createServer(handler);

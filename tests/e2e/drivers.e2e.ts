@@ -22,16 +22,6 @@ async function arrange(): Promise<string> {
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const nextYear = `${new Date().getFullYear() + 1}-06-30`;
 
-// On the dev server the first visit of a screen makes Vite bundle its new icons and reload the
-// page; the global warm-up does not know these screens yet, so they are visited once here.
-test.beforeAll(async ({ browser }) => {
-	const page = await openAs(browser, 'responsable@relais.demo', '/drivers');
-	await page.goto(`/drivers/${await arrange()}`);
-	await page.waitForLoadState('load');
-	await page.waitForTimeout(2_000);
-	await page.context().close();
-});
-
 test('a site manager files the missing ID card of a partner driver, who becomes compliant; the driver sees only their own', async ({ browser }) => {
 	test.setTimeout(90_000);
 	const julien = await arrange();

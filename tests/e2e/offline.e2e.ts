@@ -32,8 +32,6 @@ async function serverSide(taskId: string, since: Date) {
 }
 
 test('two actions taken offline wait on the phone, then land once each when it is back online', async ({ browser }) => {
-	// Three loads through the service worker, each of the dev server's hundreds of modules.
-	test.setTimeout(150_000);
 	const task = await arrangeTaskForToday('Europa Location');
 	const since = new Date();
 	const page = await openAs(browser, 'operateur@relais.demo', '/today', { viewport: phone, serviceWorkers: 'allow' });
@@ -58,8 +56,7 @@ test('two actions taken offline wait on the phone, then land once each when it i
 	await shoot(page, 'offline-pending-phone');
 	expect(await serverSide(task.id, since)).toEqual({ status: 'planned', changes: 0 });
 
-	// Reopened without a network, the screen comes from the phone and still holds the queue (the
-	// dev server's hundreds of modules, each from the phone's copy, take a while to start).
+	// Reopened without a network, the screen comes from the phone and still holds the queue.
 	await page.reload();
 	await waitUntilReady(page);
 	await expect(outbox).toHaveAttribute('data-pending', '2');
