@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closePools, withUser, type JwtClaims, type Sql } from '../../../src/lib/server/db/pool';
+import { reassignLead } from '../../../src/lib/server/crm/leads';
 import { CrmError, moveLead, readPipeline } from '../../../src/lib/server/crm/pipeline';
 import { createQuote, readQuote, requestQuoteTransfer, setQuoteStatus } from '../../../src/lib/server/crm/quotes';
 import { saleDocumentPdf } from '../../../src/lib/server/crm/sale-document';
@@ -230,5 +231,34 @@ describe('pipeline value KPI', () => {
 		expect((await as('director', (sql) => readPipeline(sql, [conC]))).openValueCents).toBe(750_000);
 		// A sales person reads no KPI at all.
 		expect((await as('salesA', (sql) => kpiSnapshot(sql, period, null))).sites).toEqual([]);
+	});
+});
+
+describe('handing a lead over by hand', () => {
+	const notices = async (user: string) =>
+		(await q(`select title, body, link from public.notifications where user_id = $1 and kind = 'lead_assigned' order by created_at`, [user])).rows;
+
+	it('tells the person a manager hands a lead to, once, in their language; not a manager who takes it', async () => {
+		const [english, french] = [await member('sales', world.sites.dealer), await member('sales', world.sites.dealer)];
+		await q(`update public.profiles set locale = 'en' where id = $1`, [english.sub]);
+		const id = await lead(world.sites.dealer, 'new', 0, 'a0');
+
+		expect(await as('managerA', (sql) => reassignLead(sql, id, world.sites.dealer, english.sub))).toEqual({ ok: true });
+		expect(await notices(english.sub)).toEqual([
+			{ title: 'Lead handed to you: Léa Martin', body: expect.stringMatching(/^By site_manager \S+ — please get back to them quickly/), link: `/crm/leads?lead=${id}` }
+		]);
+		// Handed to the same person again: nothing new.
+		await as('managerA', (sql) => reassignLead(sql, id, world.sites.dealer, english.sub));
+		expect(await notices(english.sub)).toHaveLength(1);
+
+		await as('managerA', (sql) => reassignLead(sql, id, world.sites.dealer, french.sub));
+		expect(await notices(french.sub)).toEqual([
+			{ title: 'Prospect confié : Léa Martin', body: expect.stringMatching(/^Par site_manager \S+ — recontactez-le rapidement/), link: `/crm/leads?lead=${id}` }
+		]);
+
+		// The manager takes it: nobody is told.
+		const before = (await notices(people.managerA.sub)).length;
+		expect(await as('managerA', (sql) => reassignLead(sql, id, world.sites.dealer, people.managerA.sub))).toEqual({ ok: true });
+		expect(await notices(people.managerA.sub)).toHaveLength(before);
 	});
 });
