@@ -24,7 +24,11 @@
  * Both backends run the same Yjs code in both processes, so whichever ran first would pay for
  * warming the JIT for the other: a short unreported round of each runs before the measured ones.
  *
+ * `--adapter postgres|redis` runs Relais's moves with the socket.io adapter several nodes share
+ * (one node here): what scaling out adds to a move. The default, `none`, is one node alone.
+ *
  *   npm run bench -- board [--cards 2000] [--editors 20] [--seconds 15] [--rounds 2] [--reps 5] [--teams 8]
+ *                          [--adapter none|postgres|redis]
  *                          [--what-if no-resync] [--what-if async-commit]   (diagnosis only)
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -41,6 +45,7 @@ import { ensureDatabase } from '../src/lib/server/boot';
 import { asService, getPool } from '../src/lib/server/db/pool';
 import { reconcile, tasksPlannedIn } from '../src/lib/server/board/store';
 import { createRealtime, type Realtime } from '../src/lib/server/realtime';
+import type { AdapterChoice } from '../src/lib/server/realtime/adapter';
 import type { FromClients, MovePlan, MoveReport, Target, ToClients } from './board-clients';
 import { createBoardFixture, type BoardFixture } from './board-fixture';
 import { createPeerStore, startPeer } from './board-hocuspocus';
@@ -62,6 +67,8 @@ interface Options {
 	rounds: number;
 	reps: number;
 	teams: number;
+	/** The socket.io adapter of Relais's node during the moves. */
+	adapter: AdapterChoice;
 	/** 'no-resync': the hub's resync after task changes switched off; 'async-commit': synchronous_commit off. */
 	whatIf: string[];
 }
@@ -76,6 +83,7 @@ export async function main(args: string[]): Promise<void> {
 			rounds: { type: 'string', default: '2' },
 			reps: { type: 'string', default: '5' },
 			teams: { type: 'string', default: '8' },
+			adapter: { type: 'string', default: 'none' },
 			// Diagnosis only, never the default: what the moves phase gives with one cause removed.
 			'what-if': { type: 'string', multiple: true, default: [] }
 		}
@@ -87,6 +95,7 @@ export async function main(args: string[]): Promise<void> {
 		rounds: Number(values.rounds),
 		reps: Number(values.reps),
 		teams: Number(values.teams),
+		adapter: adapterChoice(values.adapter),
 		whatIf: values['what-if']
 	};
 
@@ -134,6 +143,7 @@ export async function main(args: string[]): Promise<void> {
 				editors: options.editors,
 				seconds: options.seconds,
 				rounds: options.rounds,
+				adapter: options.adapter.kind,
 				cores: os.availableParallelism(),
 				...(options.whatIf.length ? { whatIf: options.whatIf } : {}),
 				relais,
@@ -173,11 +183,18 @@ interface Node {
 	close(): Promise<void>;
 }
 
+function adapterChoice(kind: string | undefined): AdapterChoice {
+	if (kind === 'none' || kind === 'postgres') return { kind };
+	// Its own channel prefix: the bench must not talk to app nodes sharing this Redis.
+	if (kind === 'redis') return { kind, url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', key: 'relais-bench' };
+	throw new Error(`--adapter: none, postgres or redis, not ${kind}`);
+}
+
 /** A Relais realtime server (socket.io + board hub) on a free port, as server.js builds it. */
-async function startNode(pool: pg.Pool): Promise<Node> {
+async function startNode(pool: pg.Pool, adapter: AdapterChoice = { kind: 'none' }): Promise<Node> {
 	const server = http.createServer();
 	const errors: string[] = [];
-	const realtime = await createRealtime(server, { pool, allowedOrigins: [ORIGIN], adapter: { kind: 'none' }, log: (line) => errors.push(line) });
+	const realtime = await createRealtime(server, { pool, allowedOrigins: [ORIGIN], adapter, log: (line) => errors.push(line) });
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return {
 		realtime,
@@ -241,7 +258,8 @@ async function relaisMoves(pool: pg.Pool, fixture: BoardFixture, child: ChildPro
 	const movePool = options.whatIf.includes('async-commit')
 		? new pg.Pool({ connectionString: (pool.options as { connectionString: string }).connectionString, max: 10, options: '-c synchronous_commit=off' })
 		: pool;
-	const node = await startNode(movePool);
+	const node = await startNode(movePool, options.adapter);
+	if (options.adapter.kind !== 'none') console.log(`relais: moves through the ${options.adapter.kind} adapter`);
 	if (options.whatIf.includes('no-resync')) node.realtime.boards.tasksChanged = () => {};
 	if (options.whatIf.length) console.log(`relais: WHAT-IF run (${options.whatIf.join(', ')}): not the system as it is`);
 	const trace = traceRelais(node.realtime.io);
