@@ -207,13 +207,17 @@ async function move(plan: MovePlan): Promise<FromClients> {
 	const sent = new Map<string, { at: number; by: number }>();
 	const samples: number[] = [];
 	const seen: [string, number][] = [];
+	// One sighting per move and screen: a card set again to the same place later (a server
+	// correction rewrites it) is not a later delivery of the move.
+	const counted = new Set<string>();
 	editors.forEach((editor, index) => {
 		cardsOf(editor.doc).observe((event) => {
 			const at = now();
 			for (const taskId of event.keysChanged) {
 				const rank = cardsOf(editor.doc).get(taskId)?.rank;
 				const move = rank === undefined ? undefined : sent.get(rank);
-				if (!move || move.by === index) continue;
+				if (!move || move.by === index || counted.has(`${rank} ${index}`)) continue;
+				counted.add(`${rank} ${index}`);
 				samples.push(at - move.at);
 				seen.push([rank!, at]);
 			}
