@@ -97,12 +97,6 @@ export interface BoardHubDeps {
 	log: (line: string) => void;
 	/** How long a document stays in memory after its last screen left. */
 	idleMs?: number;
-	/**
-	 * The adapter holds a broadcast's delivery on this node until it has published it to the
-	 * others (the Postgres adapter: a database round trip). Moves then go to this node's screens
-	 * first.
-	 */
-	localFirst?: boolean;
 }
 
 function syncMessage(write: (encoder: encoding.Encoder) => void): WireMessage {
@@ -115,21 +109,8 @@ const updateMessage = (update: Uint8Array) => syncMessage((e) => syncProtocol.wr
 
 export type BoardHub = ReturnType<typeof createBoardHub>;
 
-export function createBoardHub({ io, pool, log, idleMs = 60_000, localFirst = false }: BoardHubDeps) {
+export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps) {
 	const entries = new Map<string, Promise<Entry>>();
-
-	/** Sends a screen's move on to the board's other screens, on every node. */
-	function relay(key: string, senderId: string, message: WireMessage): void {
-		const room = boardRoom(key);
-		if (!localFirst) {
-			io.to(room).except(senderId).emit('board_sync', key, message);
-			return;
-		}
-		io.local.to(room).except(senderId).emit('board_sync', key, message);
-		// The other nodes' screens: every socket of the room here has it already (or sent it).
-		const here = [...(io.of('/').adapter.rooms.get(room) ?? [])];
-		io.to(room).except(here).emit('board_sync', key, message);
-	}
 
 	function serial<T>(entry: Entry, fn: () => Promise<T>): Promise<T> {
 		const run = entry.queue.then(fn, fn);
@@ -432,7 +413,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000, localFirst = fa
 		// move without waiting for this copy or for Postgres. The person may plan here (checked
 		// above) and the update decodes; the write follows in the next batch, where the database
 		// checks it again and invalid cards are put back.
-		relay(key, socket.id, type === syncProtocol.messageYjsUpdate ? (message as WireMessage) : updateMessage(payload));
+		io.to(boardRoom(key)).except(socket.id).emit('board_sync', key, type === syncProtocol.messageYjsUpdate ? (message as WireMessage) : updateMessage(payload));
 		materialise(entry);
 		const touched = trackCards(entry.doc, () => Y.applyUpdate(entry.doc, payload, FROM_CLIENT));
 		entry.pending.push({ who: socket.data.claims, payload, touched, sender: socket });

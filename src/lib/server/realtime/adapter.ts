@@ -2,6 +2,7 @@ import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adap
 import { createAdapter as createRedisAdapter } from '@socket.io/redis-adapter';
 import pg from 'pg';
 import { createClient } from 'redis';
+import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
 import type { RealtimeServer } from './types';
 
 export type AdapterChoice =
@@ -30,10 +31,12 @@ export async function attachAdapter(
 		const adapterPool = new pg.Pool({ ...pool.options, max: 3 });
 		adapterPool.on('error', (err) => log(`[realtime] adapter pool: ${err.message}`));
 		io.adapter(
-			createPostgresAdapter(adapterPool, {
-				tableName: ATTACHMENTS_TABLE,
-				errorHandler: (err) => log(`[realtime] postgres adapter: ${err.message}`)
-			})
+			localFirst(
+				createPostgresAdapter(adapterPool, {
+					tableName: ATTACHMENTS_TABLE,
+					errorHandler: (err) => log(`[realtime] postgres adapter: ${err.message}`)
+				})
+			)
 		);
 		return () => adapterPool.end();
 	}
@@ -48,4 +51,27 @@ export async function attachAdapter(
 		};
 	}
 	return async () => {};
+}
+
+type AdapterFactory<A extends Adapter> = (nsp: ConstructorParameters<typeof Adapter>[0]) => A;
+
+/**
+ * The Postgres adapter delivers a broadcast on this node only once it has published it to the
+ * others: a NOTIFY round trip, and a table insert past 8,000 bytes. With this, a broadcast is
+ * delivered here first, then published with this node's recipients left out, so a board move
+ * or a typing hint reaches the screens on the same node at once.
+ */
+function localFirst<A extends Adapter>(create: AdapterFactory<A>): AdapterFactory<A> {
+	// socket.io calls the factory with `new`, which an arrow function refuses.
+	return function (nsp) {
+		const adapter = create(nsp);
+		const publishThenDeliver = adapter.broadcast.bind(adapter);
+		adapter.broadcast = (packet, opts: BroadcastOptions) => {
+			if (opts.flags?.local) return publishThenDeliver(packet, opts);
+			Adapter.prototype.broadcast.call(adapter, packet, opts);
+			const here = opts.rooms.size ? [...opts.rooms].flatMap((room) => [...(adapter.rooms.get(room) ?? [])]) : [...adapter.sids.keys()];
+			return publishThenDeliver(packet, { ...opts, except: new Set([...(opts.except ?? []), ...here]) });
+		};
+		return adapter;
+	};
 }

@@ -73,7 +73,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 	const epochs = new AccessEpochs();
 	const feed = createPgChangeFeed(pool.options, log);
 	const limiter = createMessageLimiter();
-	const boards = createBoardHub({ io, pool, log, localFirst: deps.adapter.kind === 'postgres' });
+	const boards = createBoardHub({ io, pool, log });
 	io.use(handshake(pool, epochs, allowed, log));
 	io.on('connection', (socket) => {
 		limitMessages(socket, limiter);
