@@ -76,8 +76,9 @@ interface Entry {
 	raw: Uint8Array[] | null;
 	rawVector: Uint8Array;
 	queue: Promise<unknown>;
-	/** Updates from screens waiting for the next commit, and the flush under way (if any). */
+	/** Updates from screens waiting for the next commit, the batch being written, and the flush under way (if any). */
 	pending: Pending[];
+	writing: Pending[];
 	flushing: Promise<void> | null;
 	evictTimer?: ReturnType<typeof setTimeout>;
 	compactTimer?: ReturnType<typeof setTimeout>;
@@ -136,6 +137,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 			appliedSeq: stored.seq,
 			queue: Promise.resolve(),
 			pending: [],
+			writing: [],
 			flushing: null
 		};
 		if (stored.seq === 0) {
@@ -432,6 +434,8 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 		try {
 			while (entry.pending.length) {
 				const batch = entry.pending.splice(0);
+				// Still in flight while it waits its turn behind a reconcile: see reconcileNow.
+				entry.writing = batch;
 				await serial(entry, () => commitBatch(entry, batch)).catch(async (err: Error) => {
 					if (!(err instanceof Refusal) && (err as { code?: string }).code !== '42501') log(`[board] writing ${entry.key} failed: ${err.message}`);
 					entry.pending.length = 0;
@@ -440,6 +444,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 				});
 			}
 		} finally {
+			entry.writing = [];
 			entry.flushing = null;
 		}
 	}
@@ -593,7 +598,7 @@ export function createBoardHub({ io, pool, log, idleMs = 60_000 }: BoardHubDeps)
 					? [...(await tasksById(sql, entry.siteId, ids)).values()].filter((r) => r.planned_on !== null && days.includes(r.planned_on))
 					: await tasksPlannedIn(sql, entry.siteId, entry.period);
 				// A card relayed but not yet written keeps its move: its own write projects it.
-				const inFlight = new Set(entry.pending.flatMap((p) => [...p.touched.keys()]));
+				const inFlight = new Set([...entry.pending, ...entry.writing].flatMap((p) => [...p.touched.keys()]));
 				let scope = ids ?? undefined;
 				if (inFlight.size) {
 					scope = (scope ?? [...new Set([...cardsOf(entry.doc).keys(), ...rows.map((r) => r.id)])]).filter((id) => !inFlight.has(id));
